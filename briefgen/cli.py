@@ -1,0 +1,199 @@
+"""The `briefgen` command: a thin layer over the library.
+
+Exit codes: 0 success, 1 content errors, 2 usage errors, 130 interrupted.
+Heavy modules (WeasyPrint, python-docx, rich) are imported only by the commands that
+use them, so `briefgen --help` and `briefgen validate` start quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BriefgenError, ContentError, UsageError
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: ANN201 - argparse's signature
+        raise UsageError(message)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """Accept both `--format pdf --format html` and `--format pdf,html`."""
+    if not values:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="briefgen", description="Turn structured YAML content into "
+                     "policy briefs as PDF, Word and HTML, one variant per audience.")
+    parser.add_argument("--version", action="version", version=f"briefgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    build = commands.add_parser("build", help="validate and render documents")
+    build.add_argument("paths", nargs="*", metavar="FILE|DIR",
+                       help="content files or folders (default: content/)")
+    build.add_argument("--audience", "-a", action="append", metavar="NAME",
+                       help="build only these audiences (repeat, or separate with commas)")
+    build.add_argument("--format", "-f", action="append", metavar="FMT",
+                       help="pdf, docx, html (default: all three)")
+    build.add_argument("--out", "-o", default="build", metavar="DIR",
+                       help="output folder (default: build/)")
+    build.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                       help="render in N worker processes (default: 1)")
+    build.add_argument("--templates", "-t", action="append", default=[], metavar="DIR",
+                       help="your own templates folder, searched before the built-ins")
+    build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+
+    validate = commands.add_parser("validate", help="check content without rendering")
+    validate.add_argument("paths", nargs="*", metavar="FILE|DIR",
+                          help="content files or folders (default: content/)")
+    validate.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the content format")
+    schema.add_argument("kind", nargs="?", default="policy-brief")
+
+    audiences = commands.add_parser("audiences", help="list audience profiles")
+    audiences.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 0
+        logging.basicConfig(level=logging.WARNING, format="briefgen: %(message)s")
+        return {"build": _build, "validate": _validate, "schema": _schema,
+                "audiences": _audiences}[args.command](args)
+    except ContentError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len(exc.diagnostics)
+        print(f"briefgen: {count} error{'s' if count != 1 else ''}; nothing was written",
+              file=sys.stderr)
+        return exc.exit_code
+    except BriefgenError as exc:
+        print(f"briefgen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("briefgen: interrupted; finished files are complete, nothing half-written",
+              file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug in briefgen, not a user mistake
+        if os.environ.get("BRIEFGEN_DEBUG"):
+            raise
+        print(f"briefgen: internal error: {type(exc).__name__}: {exc}\n"
+              "Please report this; run with BRIEFGEN_DEBUG=1 for the traceback.",
+              file=sys.stderr)
+        return 3
+
+
+def _paths(args: argparse.Namespace) -> list[str]:
+    return args.paths or ["content"]
+
+
+def _templates(args: argparse.Namespace) -> list[Path]:
+    return [Path(t) for t in args.templates]
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .pipeline import find_documents, load_all
+    from .templates import TemplateSet
+
+    templates = TemplateSet(tuple(p.resolve() for p in _templates(args)))
+    docs = load_all(find_documents(_paths(args)), templates)
+    warnings = [w for doc in docs for w in doc.warnings]
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if warnings and args.strict:
+        raise ContentError(warnings)
+    print(f"{len(docs)} document{'s' if len(docs) != 1 else ''} valid"
+          + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""))
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build
+
+    if args.jobs < 1:
+        raise UsageError("--jobs needs a number of at least 1")
+    formats = _split(args.format) or ["pdf", "docx", "html"]
+    audiences = _split(args.audience)
+    if args.quiet:
+        written = build(_paths(args), out=args.out, audiences=audiences, formats=formats,
+                        templates=_templates(args), jobs=args.jobs)
+        return 0
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    console = Console(stderr=True)
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("rendering", total=None)
+
+        def advance(job) -> None:  # noqa: ANN001
+            progress.update(task, advance=1, description=f"rendered {job.path.name}")
+
+        def start(total: int) -> None:
+            progress.update(task, total=total)
+
+        written = build(_paths(args), out=args.out, audiences=audiences, formats=formats,
+                        templates=_templates(args), jobs=args.jobs, progress=advance,
+                        on_plan=start)
+    table = Table(title=f"briefgen wrote {len(written)} files", title_justify="left")
+    table.add_column("file")
+    table.add_column("pages", justify="right")
+    table.add_column("size", justify="right")
+    table.add_column("seconds", justify="right")
+    for item in written:
+        table.add_row(str(item.job.path), str(item.pages) if item.pages else "–",
+                      _size(item.size), f"{item.seconds:.2f}")
+    Console().print(table)
+    return 0
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+
+    from .models import KINDS
+
+    if args.kind not in KINDS:
+        raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(KINDS)}")
+    schema = KINDS[args.kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _audiences(args: argparse.Namespace) -> int:
+    from .templates import TemplateSet
+
+    templates = TemplateSet(tuple(p.resolve() for p in _templates(args)))
+    for name, (profile, path) in sorted(templates.audiences.items()):
+        print(f"{name:<14} {profile.label:<18} {profile.page_size:<7} {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,335 @@
+"""Load a content file and check everything about it before anything is rendered.
+
+`load()` reads the YAML (keeping positions), validates it against the kind's model,
+parses every Markdown field once, and runs the consistency checks. All problems are
+collected and raised together as one ContentError; warnings travel with the result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .docmodel import Parsed
+from .errors import ContentError, Diagnostic
+from .loader import SourceMap, load_yaml
+from .markdown import parse
+from .models import KINDS, Document, Section
+
+__all__ = ["LoadedDocument", "load", "pydantic_diagnostics"]
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
+LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+
+@dataclass
+class LoadedDocument:
+    """A validated document: its model, where it came from, and its parsed Markdown."""
+
+    path: Path
+    model: Document
+    source: SourceMap
+    markdown: dict[tuple, Parsed]
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def name(self) -> str:
+        """Output name: 'content/pakistan-russia/brief.yaml' -> 'pakistan-russia-brief'."""
+        stem, parent = self.path.stem, self.path.resolve().parent.name
+        if stem in ("index", parent) or not parent:
+            return stem if stem != "index" else parent
+        return f"{parent}-{stem}"
+
+    def md(self, *path: Any) -> Parsed:
+        """Return the parsed Markdown of the field at path."""
+        return self.markdown[tuple(path)]
+
+
+def load(path: str | Path, audiences: typing.Iterable[str] | None = None) -> LoadedDocument:
+    """Read and validate one content file; raise ContentError listing every problem.
+
+    audiences: the names of the known audience profiles; when given, the document's
+    `audiences` list is checked against them.
+    """
+    path = Path(path)
+    data, smap = load_yaml(path)
+    errors: list[Diagnostic] = []
+
+    kind = data.get("kind")
+    model_cls = KINDS.get(kind) if isinstance(kind, str) else None
+    if model_cls is None:
+        where = ("kind",) if "kind" in data else ()
+        found = f"found '{kind}'" if kind is not None else "it is missing"
+        raise ContentError([smap.diagnostic(
+            where, f"expected a document kind, one of: {', '.join(KINDS)}; {found}")])
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(_dedupe(smap.problems + pydantic_diagnostics(exc, smap, model_cls)))
+    if smap.problems:
+        raise ContentError(smap.problems)
+
+    doc = LoadedDocument(path, model, smap, {})
+    for field_path, text in markdown_fields(model):
+        doc.markdown[field_path] = parse(text)
+    errors += _check(doc, audiences)
+    problems = [d for d in errors if d.severity == "error"]
+    if problems:
+        raise ContentError(_dedupe(problems))
+    doc.warnings = [d for d in errors if d.severity == "warning"]
+    return doc
+
+
+# -- Pydantic errors, located -------------------------------------------------------
+_MESSAGES = {
+    "missing": "required field is missing",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping (key: value pairs)",
+    "model_type": "expected a mapping (key: value pairs)",
+    "model_attributes_type": "expected a mapping (key: value pairs)",
+    "date_type": "expected a date such as 2025-12-21",
+    "date_from_datetime_parsing": "expected a date such as 2025-12-21",
+    "date_parsing": "expected a date such as 2025-12-21",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+}
+
+
+def _describe(value: Any) -> str:
+    kinds = {bool: "a boolean (YAML reads yes/no/on/off/true/false as booleans; quote it)",
+             int: "a number", float: "a number", list: "a list", dict: "a mapping",
+             type(None): "nothing (an empty value)"}
+    for typ, text in kinds.items():
+        if type(value) is typ:
+            return text
+    if hasattr(value, "isoformat"):
+        return "a date (YAML reads 2025-12-21 as a date; quote it for text)"
+    return f"'{value}'"
+
+
+def pydantic_diagnostics(exc: ValidationError, smap: SourceMap,
+                         model_cls: type[BaseModel]) -> list[Diagnostic]:
+    """Turn a Pydantic ValidationError into located diagnostics, one per problem."""
+    out: list[Diagnostic] = []
+    for err in exc.errors(include_url=False):
+        kind = err["type"]
+        loc = tuple(err["loc"]) if kind == "missing" else _existing_prefix(err["loc"], smap)
+        value = err.get("input")
+        if kind == "extra_forbidden":
+            allowed = _fields_at(model_cls, loc[:-1])
+            key = str(loc[-1])
+            guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            hint = f"; did you mean '{guess[0]}'?" if guess else ""
+            message = f"unknown key '{key}'{hint} Allowed here: {', '.join(allowed)}"
+            out.append(smap.diagnostic(loc, message, key=True))
+            continue
+        if kind == "missing":
+            message = f"required field '{loc[-1]}' is missing"
+            out.append(smap.diagnostic(loc, message))
+            continue
+        if kind == "literal_error":
+            expected = err["ctx"]["expected"]
+            message = f"expected one of {expected}; found {_describe(value)}"
+        elif kind == "value_error":
+            message = str(err["ctx"]["error"])
+        elif kind == "too_short":
+            message = (f"needs at least {err['ctx']['min_length']} "
+                       f"item{'s' if err['ctx']['min_length'] != 1 else ''}; "
+                       f"found {err['ctx']['actual_length']}")
+        elif kind == "too_long":
+            message = (f"allows at most {err['ctx']['max_length']} items; "
+                       f"found {err['ctx']['actual_length']}")
+        elif kind == "string_pattern_mismatch":
+            message = f"'{value}' does not have the expected form ({err['ctx']['pattern']})"
+        elif kind in _MESSAGES:
+            message = f"{_MESSAGES[kind]}; found {_describe(value)}"
+        else:
+            message = err["msg"][0].lower() + err["msg"][1:]
+        out.append(smap.diagnostic(loc, message))
+    return _dedupe(out)
+
+
+def _existing_prefix(loc: tuple, smap: SourceMap) -> tuple:
+    """Drop the tags Pydantic appends for union members ('int', 'date', …) from loc."""
+    loc = tuple(loc)
+    while loc and loc not in smap.values and loc not in smap.keys:
+        loc = loc[:-1]
+    return loc
+
+
+def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop repeats of one problem and order the rest by line."""
+    seen, out = set(), []
+    for d in sorted(diags, key=lambda d: (d.line or 0, d.column or 0)):
+        key = (d.line, d.field)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _fields_at(model_cls: Any, loc: tuple) -> list[str]:
+    """Return the field names allowed in the mapping at loc, walking the model's types."""
+    current: Any = model_cls
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            fld = current.model_fields.get(str(part))
+            current = fld.annotation if fld else None
+        else:
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional/Annotated layers: `Section | None` -> Section."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = members[0] if len(members) == 1 else tp
+            if len(members) != 1:
+                return tp
+        else:
+            return tp
+
+
+# -- Markdown fields ---------------------------------------------------------------
+def markdown_fields(model: Document) -> Iterator[tuple[tuple, str]]:
+    """Yield (path, text) for every field of model that holds Markdown."""
+    yield ("summary",), model.summary
+    for i, message in enumerate(model.key_messages):
+        yield ("key_messages", i), message
+    for sid in model.sections.order:
+        section = getattr(model.sections, sid)
+        base = ("sections", sid)
+        for name in ("lead", "body"):
+            if getattr(section, name):
+                yield base + (name,), getattr(section, name)
+        if not isinstance(section, Section):  # recommendations
+            for i, item in enumerate(section.items):
+                yield base + ("items", i, "text"), item.text
+            continue
+        for i, point in enumerate(section.key_points):
+            yield base + ("key_points", i), point
+        for i, quote in enumerate(section.quotes):
+            yield base + ("quotes", i, "text"), quote.text
+        for i, table in enumerate(section.tables):
+            for r, row in enumerate(table.rows):
+                for c, cell in enumerate(row):
+                    yield base + ("tables", i, "rows", r, c), cell
+            if table.source:
+                yield base + ("tables", i, "source"), table.source
+        for i, entry in enumerate(section.timeline):
+            if entry.text:
+                yield base + ("timeline", i, "text"), entry.text
+        for i, figure in enumerate(section.figures):
+            if figure.source:
+                yield base + ("figures", i, "source"), figure.source
+
+
+# -- consistency checks -------------------------------------------------------------
+def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[Diagnostic]:
+    model, smap = doc.model, doc.source
+    out: list[Diagnostic] = []
+    ids: dict[str, int] = {}
+    for i, ref in enumerate(model.references):
+        if ref.id in ids:
+            out.append(smap.diagnostic(("references", i, "id"),
+                                       f"duplicate reference id '{ref.id}' "
+                                       f"(also references[{ids[ref.id]}])"))
+        ids.setdefault(ref.id, i)
+    known = sorted(ids)
+
+    def unknown_ref(ref_id: str, where: tuple, offset: int = 0) -> Diagnostic:
+        guess = difflib.get_close_matches(ref_id, known, n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else (
+            "; add it under 'references'" if not known else "")
+        return smap.diagnostic(where, f"unknown citation '@{ref_id}'{hint}",
+                               line_offset=offset)
+
+    for where, parsed in doc.markdown.items():
+        pos = smap.find(where)
+        for mention in parsed.mentions:
+            offset = mention.line + 1 if pos and pos.block else 0
+            if mention.kind == "cite" and mention.target not in ids:
+                out.append(unknown_ref(mention.target, where, offset))
+            elif mention.kind == "link" and not mention.target.startswith(LINK_SCHEMES):
+                out.append(smap.diagnostic(
+                    where, f"link target '{mention.target}' is not allowed; links must start "
+                    "with https://, http://, mailto: or #", line_offset=offset))
+
+    for sid in model.sections.order:
+        section = getattr(model.sections, sid)
+        if not isinstance(section, Section):
+            continue
+        base = ("sections", sid)
+        for i, table in enumerate(section.tables):
+            for r, row in enumerate(table.rows):
+                if len(row) != len(table.columns):
+                    out.append(smap.diagnostic(
+                        base + ("tables", i, "rows", r),
+                        f"row has {len(row)} cells; expected {len(table.columns)}, "
+                        "one per column"))
+        for name, items in (("quotes", section.quotes), ("timeline", section.timeline)):
+            for i, item in enumerate(items):
+                if item.cite and item.cite not in ids:
+                    out.append(unknown_ref(item.cite, base + (name, i, "cite")))
+        for i, figure in enumerate(section.figures):
+            if figure.image:
+                problem = _image_problem(doc.folder, figure.image)
+                if problem:
+                    out.append(smap.diagnostic(base + ("figures", i, "image"), problem))
+    org = model.meta.organisation
+    if org and org.logo:
+        problem = _image_problem(doc.folder, org.logo)
+        if problem:
+            out.append(smap.diagnostic(("meta", "organisation", "logo"), problem))
+    if audiences is not None:
+        names = sorted(audiences)
+        for i, name in enumerate(model.audiences):
+            if name not in names:
+                guess = difflib.get_close_matches(name, names, n=1)
+                hint = f"did you mean '{guess[0]}'? " if guess else ""
+                out.append(smap.diagnostic(("audiences", i),
+                                           f"unknown audience '{name}'; {hint}"
+                                           f"available: {', '.join(names)}"))
+    return out
+
+
+def _image_problem(folder: Path, name: str) -> str | None:
+    """Return why the image file cannot be used, or None if it can."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name):
+        return f"'{name}' is a URL; images must be files in the document's folder"
+    target = (folder / name)
+    try:
+        resolved = target.resolve(strict=True)
+    except (FileNotFoundError, OSError):
+        return f"image file '{name}' not found (looked in {folder})"
+    if not resolved.is_relative_to(folder.resolve()):
+        return f"image '{name}' lies outside the document's folder {folder}"
+    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"image '{name}' must be a PNG or JPEG file"
+    return None
+
+

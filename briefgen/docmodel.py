@@ -1,0 +1,140 @@
+"""The intermediate document model: content with every Markdown string already parsed.
+
+Templates (and through them every output format) read only these objects. Inline and
+block nodes are small dataclasses; `build_view` turns a validated content model into a
+DocumentView for one audience.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+__all__ = [
+    "BlockQuote", "Break", "Cite", "CiteItem", "Code", "Emph", "Heading", "Link",
+    "ListBlock", "Note", "Para", "Strong", "Text",
+    "Block", "Inline",
+]
+
+
+# -- inline nodes -------------------------------------------------------------------
+@dataclass
+class Text:
+    text: str
+
+
+@dataclass
+class Code:
+    text: str
+
+
+@dataclass
+class Break:
+    pass
+
+
+@dataclass
+class Emph:
+    children: list[Inline]
+
+
+@dataclass
+class Strong:
+    children: list[Inline]
+
+
+@dataclass
+class Link:
+    url: str
+    children: list[Inline]
+
+
+@dataclass
+class CiteItem:
+    id: str
+    locator: str | None = None
+    prefix: str | None = None
+
+
+@dataclass
+class Cite:
+    items: list[CiteItem]
+
+
+@dataclass
+class Note:
+    """An inline footnote: its text stands where the note is called."""
+
+    children: list[Inline]
+
+
+Inline = Union[Text, Code, Break, Emph, Strong, Link, Cite, Note]
+
+
+# -- block nodes --------------------------------------------------------------------
+@dataclass
+class Para:
+    children: list[Inline]
+
+
+@dataclass
+class Heading:
+    level: int
+    children: list[Inline]
+
+
+@dataclass
+class ListBlock:
+    ordered: bool
+    items: list[list[Block]]
+
+
+@dataclass
+class BlockQuote:
+    children: list[Block]
+
+
+Block = Union[Para, Heading, ListBlock, BlockQuote]
+
+
+def node_kind(node: Any) -> str:
+    """Return the lower-case class name, which templates and renderers dispatch on."""
+    return type(node).__name__.lower()
+
+
+@dataclass
+class Mention:
+    """Where a citation or link was written, for validation messages."""
+
+    target: str
+    line: int  # 0-based line within the Markdown text
+    kind: str  # "cite" or "link"
+
+
+@dataclass
+class Parsed:
+    blocks: list[Block]
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def inlines(self) -> list[Inline]:
+        """The text as one run of inlines (paragraphs joined by a space)."""
+        out: list[Inline] = []
+        for block in self.blocks:
+            if out:
+                out.append(Text(" "))
+            out.extend(_flatten(block))
+        return out
+
+
+def _flatten(block: Block) -> list[Inline]:
+    if isinstance(block, (Para, Heading)):
+        return list(block.children)
+    children = block.children if isinstance(block, BlockQuote) else [
+        b for item in block.items for b in item]
+    out: list[Inline] = []
+    for child in children:
+        if out:
+            out.append(Text(" "))
+        out.extend(_flatten(child))
+    return out

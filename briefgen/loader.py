@@ -1,0 +1,196 @@
+"""Load a YAML content file into plain Python data, remembering where every value stands.
+
+PyYAML composes a node tree that carries marks; we turn it into dicts and lists ourselves
+so that each value's path (("sections", "history", "body"), …) maps to its line and
+column. Validation errors are then reported at the place a person has to edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError, Diagnostic
+
+__all__ = ["Position", "SourceMap", "load_yaml"]
+
+# Guards against hostile or accidental monsters: a few hundred bytes of nested aliases
+# can expand to billions of nodes (the "billion laughs"), and deep nesting exhausts the
+# stack. Real briefs have a few thousand nodes and a depth below ten.
+MAX_FILE_BYTES = 5_000_000
+MAX_NODES = 200_000
+MAX_DEPTH = 40
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a value starts in its file (1-based), and how its scalar was written."""
+
+    line: int
+    column: int
+    block: bool = False  # a `|` or `>` block scalar: its text starts on the next line
+
+
+@dataclass
+class SourceMap:
+    """The positions of every key and value of one loaded file."""
+
+    file: Path
+    values: dict[Path_, Position] = field(default_factory=dict)
+    keys: dict[Path_, Position] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)  # duplicate keys, bad dates
+
+    def find(self, path: Path_, *, key: bool = False) -> Position | None:
+        """Return the position of path, or of its nearest ancestor that has one."""
+        table = self.keys if key else self.values
+        path = tuple(path)
+        while True:
+            if path in table:
+                return table[path]
+            if key and path in self.values:
+                return self.values[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    def diagnostic(self, path: Path_, message: str, *, key: bool = False,
+                   severity: str = "error", line_offset: int = 0) -> Diagnostic:
+        """Build a diagnostic located at path (at its key if key=True)."""
+        pos = self.find(path, key=key)
+        line = pos.line + line_offset if pos else None
+        column = pos.column if pos and not line_offset else (1 if pos else None)
+        return Diagnostic(self.file, line, column, dotted(path), message, severity)
+
+
+def dotted(path: Path_) -> str:
+    """Render ('sections', 'history', 'tables', 0, 'rows') as sections.history.tables[0].rows."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Builder:
+    """Turn a composed YAML node tree into Python values, recording positions."""
+
+    def __init__(self, smap: SourceMap):
+        self.smap = smap
+        self.constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_, depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooBig(f"the file expands to more than {MAX_NODES:,} values "
+                          "(are YAML aliases (*name) repeating a large block?)", node)
+        if depth > MAX_DEPTH:
+            raise _TooBig(f"values are nested more than {MAX_DEPTH} levels deep", node)
+        mark = node.start_mark
+        block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
+        self.smap.values[path] = Position(mark.line + 1, mark.column + 1, block)
+        if isinstance(node, yaml.MappingNode):
+            self.constructor.flatten_mapping(node)  # resolve `<<: *base` merge keys
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path + ("<key>",), depth + 1)
+                if isinstance(key, (list, dict)):
+                    self._error(key_node, path, "a key must be a plain word, not a list or mapping")
+                    continue
+                key_mark = key_node.start_mark
+                if key in result:
+                    first = self.smap.keys[path + (key,)]
+                    self._error(key_node, path + (key,),
+                                f"duplicate key '{key}' (first defined at line {first.line}); "
+                                "each key may appear once")
+                    continue
+                self.smap.keys[path + (key,)] = Position(key_mark.line + 1, key_mark.column + 1)
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            self.smap.values.pop(path + ("<key>",), None)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError) as exc:  # e.g. a date such as 2025-13-45
+            self._error(node, path, f"'{node.value}' is not a valid value: {exc}")
+            return node.value
+
+    def _error(self, node: yaml.Node, path: Path_, message: str) -> None:
+        mark = node.start_mark
+        self.smap.problems.append(Diagnostic(self.smap.file, mark.line + 1, mark.column + 1,
+                                      dotted(path), message))
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str, node: yaml.Node):
+        super().__init__(message)
+        self.node = node
+
+
+def load_yaml(path: Path) -> tuple[dict[str, Any], SourceMap]:
+    """Read path as a YAML mapping; raise ContentError with located messages if it is not.
+
+    Problems that still leave a usable mapping (a duplicate key, an impossible date) are
+    collected in the SourceMap's `problems` so they are reported with all the others.
+    """
+    smap = SourceMap(path)
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> ContentError:
+        return ContentError([Diagnostic(path, line, column, "", message)])
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(f"the file is {len(raw):,} bytes; content files may be at most "
+                   f"{MAX_FILE_BYTES:,} bytes")
+    if b"\x00" in raw:
+        raise fail("this is a binary file, not YAML text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise fail(f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                   "save it as UTF-8", line) from None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
+                               for ln in text.splitlines()):
+        raise fail("the file is empty; expected a mapping with at least 'kind' and 'meta'", 1, 1)
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if "\t" in problem or "tab" in problem:
+            problem += " (YAML indents with spaces; replace tabs by spaces)"
+        context = f" {exc.context}" if exc.context else ""
+        raise fail(f"invalid YAML: {problem}{context}",
+                   mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise fail(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise fail(f"values are nested too deeply (more than {MAX_DEPTH} levels)") from None
+
+    builder = _Builder(smap)
+    try:
+        data = builder.build(node, ())
+    except _TooBig as exc:
+        mark = exc.node.start_mark
+        raise fail(str(exc), mark.line + 1, mark.column + 1) from None
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise fail(f"invalid value: {exc.problem}",
+                   mark.line + 1 if mark else None, mark.column + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise fail("expected a mapping with keys such as 'kind', 'meta' and 'sections' "
+                   f"at the top level, found {type(data).__name__}", 1, 1)
+    return data, smap

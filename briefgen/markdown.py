@@ -1,0 +1,194 @@
+"""Parse Markdown in content fields into the intermediate model's nodes.
+
+markdown-it-py does the parsing (CommonMark, raw HTML off, so `<b>` stays text); we add
+one inline rule for Pandoc-style citations, `[@id]`, `[@id, p. 4]`, `[see @a; @b]`, and
+use mdit-py-plugins for inline footnotes, `^[text]`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .docmodel import (
+    Block, BlockQuote, Break, Cite, CiteItem, Code, Emph, Heading, Inline, Link,
+    ListBlock, Mention, Note, Para, Parsed, Strong, Text,
+)
+
+__all__ = ["parse"]
+
+_CITE_ITEM = re.compile(
+    r"^\s*(?:(?P<prefix>[^@;]*\S)\s+)?@(?P<id>[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)"
+    r"\s*(?:,\s*(?P<locator>[^;]+?))?\s*$")
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Match [@id], [@id, p. 4] and [@a; @b] (no nested brackets)."""
+    src, pos = state.src, state.pos
+    if src[pos] != "[" or "@" not in src[pos:pos + 200]:
+        return False
+    end = src.find("]", pos)
+    if end < 0 or "[" in src[pos + 1:end] or src[end + 1:end + 2] == "(":
+        return False
+    items = []
+    for part in src[pos + 1:end].split(";"):
+        match = _CITE_ITEM.match(part)
+        if not match:
+            return False
+        items.append(CiteItem(match["id"], match["locator"], match["prefix"]))
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {"items": items}
+    state.pos = end + 1
+    return True
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.disable(["image"])  # figures are blocks with alt text, not inline images
+    md.use(footnote_plugin)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+def parse(text: str) -> Parsed:
+    """Parse a Markdown string into blocks, noting every citation and link with its line."""
+    env: dict = {}
+    tokens = _parser().parse(text, env)
+    mentions: list[Mention] = []
+    body, notes = _split_footnotes(tokens)
+    blocks = _Converter(mentions, notes).blocks(body)
+    return Parsed(blocks, mentions)
+
+
+def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
+    """Separate the footnote tail (footnote_block_open…close) from the body tokens."""
+    body: list[Token] = []
+    notes: dict[int, list[Token]] = {}
+    current: list[Token] | None = None
+    in_block = False
+    for tok in tokens:
+        if tok.type == "footnote_block_open":
+            in_block = True
+        elif tok.type == "footnote_block_close":
+            in_block = False
+        elif tok.type == "footnote_open":
+            current = notes.setdefault(tok.meta["id"], [])
+        elif tok.type == "footnote_close":
+            current = None
+        elif tok.type == "footnote_anchor":
+            continue
+        elif current is not None:
+            current.append(tok)
+        elif not in_block:
+            body.append(tok)
+    return body, notes
+
+
+class _Converter:
+    def __init__(self, mentions: list[Mention], notes: dict[int, list[Token]]):
+        self.mentions = mentions
+        self.notes = notes
+        self.line = 0
+
+    def blocks(self, tokens: list[Token]) -> list[Block]:
+        out: list[Block] = []
+        i = 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok.map:
+                self.line = tok.map[0]
+            if tok.nesting == 1:
+                close = _matching_close(tokens, i)
+                inner = tokens[i + 1:close]
+                block = self._container(tok, inner)
+                if block is not None:
+                    out.append(block)
+                i = close + 1
+                continue
+            if tok.type in ("fence", "code_block"):
+                out.append(Para([Code(tok.content.rstrip("\n"))]))
+            elif tok.type == "inline":  # bare inline, as in a tight list item
+                out.append(Para(self.inlines(tok.children or [])))
+            i += 1
+        return out
+
+    def _container(self, tok: Token, inner: list[Token]) -> Block | None:
+        if tok.type == "paragraph_open":
+            return Para(self._inline_of(inner))
+        if tok.type == "heading_open":
+            return Heading(int(tok.tag[1]), self._inline_of(inner))
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            items, j = [], 0
+            while j < len(inner):
+                close = _matching_close(inner, j)
+                items.append(self.blocks(inner[j + 1:close]))
+                j = close + 1
+            return ListBlock(tok.type == "ordered_list_open", items)
+        if tok.type == "blockquote_open":
+            return BlockQuote(self.blocks(inner))
+        return None  # tables and other extensions are not enabled
+
+    def _inline_of(self, inner: list[Token]) -> list[Inline]:
+        return self.inlines(inner[0].children or []) if inner else []
+
+    def inlines(self, tokens: list[Token]) -> list[Inline]:
+        out: list[Inline] = []
+        stack: list[tuple[list[Inline], Inline]] = []
+        target = out
+        for tok in tokens:
+            kind = tok.type
+            if kind == "text":
+                self._text(target, tok.content)
+            elif kind == "softbreak":
+                self._text(target, " ")
+                self.line += 1
+            elif kind == "hardbreak":
+                target.append(Break())
+                self.line += 1
+            elif kind == "code_inline":
+                target.append(Code(tok.content))
+            elif kind in ("em_open", "strong_open", "link_open"):
+                if kind == "link_open":
+                    href = str(tok.attrGet("href") or "")
+                    self.mentions.append(Mention(href, self.line, "link"))
+                    node: Inline = Link(href, [])
+                else:
+                    node = Emph([]) if kind == "em_open" else Strong([])
+                target.append(node)
+                stack.append((target, node))
+                target = node.children  # type: ignore[union-attr]
+            elif kind in ("em_close", "strong_close", "link_close"):
+                target = stack.pop()[0]
+            elif kind == "citation":
+                for item in tok.meta["items"]:
+                    self.mentions.append(Mention(item.id, self.line, "cite"))
+                target.append(Cite(tok.meta["items"]))
+            elif kind == "footnote_ref":
+                sub = _Converter(self.mentions, {})
+                sub.line = self.line  # the note's citations are reported at its call
+                blocks = sub.blocks(self.notes.get(tok.meta["id"], []))
+                target.append(Note(Parsed(blocks).inlines))
+        return out
+
+    @staticmethod
+    def _text(target: list[Inline], text: str) -> None:
+        if target and isinstance(target[-1], Text):
+            target[-1].text += text
+        else:
+            target.append(Text(text))
+
+
+def _matching_close(tokens: list[Token], start: int) -> int:
+    depth = 0
+    for j in range(start, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1

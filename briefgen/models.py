@@ -1,0 +1,242 @@
+"""The content format as Pydantic models: what a YAML content file may and must contain.
+
+Every model forbids unknown keys. Field descriptions feed `briefgen schema` and editors'
+completion. Consistency rules that need the whole document (citations resolve, table
+rows have as many cells as columns, files exist) live in `validate.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    model_validator,
+)
+
+__all__ = [
+    "KINDS",
+    "SECTION_IDS",
+    "Document",
+    "Figure",
+    "Meta",
+    "PolicyBrief",
+    "Quote",
+    "Recommendation",
+    "Reference",
+    "Section",
+    "Table",
+    "TimelineEntry",
+]
+
+SECTION_IDS = ("history", "strategic", "economic", "societal", "recommendations")
+BLOCK_IDS = ("key_points", "quotes", "tables", "timeline", "figures")
+
+Markdown = Annotated[str, Field(description="Markdown text: emphasis, links, lists, "
+                                            "[@id] citations and ^[inline footnotes].")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False)
+
+
+def _partial_date(value: Any) -> Any:
+    """Accept a year (2016), a year-month ('2016-09') or a date; keep it as ISO text."""
+    if isinstance(value, bool):
+        return value  # let the string check reject it
+    if isinstance(value, int) and 1000 <= value <= 2999:
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value):
+        return value
+    raise ValueError("expected a year (2016), a year and month ('2016-09') or a date "
+                     f"(2016-09-24), found {value!r}")
+
+
+PartialDate = Annotated[str, BeforeValidator(_partial_date)]
+ReferenceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
+                                   description="A reference id as used in [@id].")]
+
+
+class Author(Model):
+    name: str = Field(description="Full name as printed.")
+    affiliation: str | None = Field(None, description="Institution or role.")
+    email: str | None = Field(None, description="Contact address, printed on the title block.")
+
+
+class Organisation(Model):
+    name: str = Field(description="Publishing organisation.")
+    url: str | None = Field(None, description="Web address, printed in the colophon.")
+    logo: str | None = Field(None, description="PNG or JPEG logo, relative to this file.")
+
+
+class Meta(Model):
+    title: str = Field(description="The document title.")
+    subtitle: str | None = None
+    series: str | None = Field(None, description="The series the document belongs to.")
+    number: str | None = Field(None, description="Number within the series, e.g. '2025/07'.")
+    date: dt.date = Field(description="Publication date, ISO format (2025-12-21).")
+    language: str = Field("en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+                          description="BCP 47 language tag; sets hyphenation and labels.")
+    status: Literal["draft", "final"] = Field("final", description="'draft' adds a DRAFT mark.")
+    authors: list[Author] = Field(min_length=1, description="At least one author.")
+    organisation: Organisation | None = None
+    keywords: list[str] = Field(default_factory=list)
+
+
+class Quote(Model):
+    text: str = Field(description="The quoted words (or a reported statement).")
+    speaker: str
+    role: str | None = Field(None, description="Speaker's role or occasion.")
+    cite: ReferenceId | None = Field(None, description="Reference the quote is taken from.")
+
+
+class Table(Model):
+    caption: str
+    columns: list[str] = Field(min_length=1, description="Column headings.")
+    rows: list[list[str]] = Field(min_length=1, description="Rows of cells (inline Markdown).")
+    source: Markdown | None = Field(None, description="Source line under the table.")
+
+
+class TimelineEntry(Model):
+    date: PartialDate = Field(description="A year, a year-month ('2016-09') or an ISO date.")
+    title: str
+    text: Markdown | None = None
+    cite: ReferenceId | None = None
+
+
+class Series(Model):
+    name: str
+    points: list[tuple[float | str, float]] = Field(min_length=1)
+
+
+class Chart(Model):
+    type: Literal["line", "bar"]
+    x_label: str | None = None
+    y_label: str | None = None
+    series: list[Series] = Field(min_length=1)
+
+
+class Figure(Model):
+    caption: str
+    alt: str = Field(min_length=1, description="Text alternative for readers who cannot see it.")
+    image: str | None = Field(None, description="PNG or JPEG file, relative to this file.")
+    chart: Chart | None = Field(None, description="A chart drawn from data.")
+    source: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Figure:
+        if (self.image is None) == (self.chart is None):
+            raise ValueError("a figure needs exactly one of 'image' or 'chart'")
+        return self
+
+
+class _Ordered(Model):
+    """A model that remembers the order in which its optional keys were written."""
+
+    _ordered_keys: ClassVar[tuple[str, ...]] = ()
+    _order: list[str] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: Any) -> Any:
+        instance = handler(data)
+        if isinstance(data, dict):
+            instance._order = [k for k in data if k in cls._ordered_keys]
+        return instance
+
+    @property
+    def order(self) -> list[str]:
+        return [k for k in self._order if getattr(self, k)]
+
+
+class Section(_Ordered):
+    _ordered_keys = BLOCK_IDS
+
+    title: str
+    lead: Markdown | None = Field(None, description="One opening paragraph.")
+    body: Markdown | None = None
+    key_points: list[Markdown] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+
+
+class Recommendation(Model):
+    title: str
+    text: Markdown
+    actors: list[str] = Field(default_factory=list, description="Who should act.")
+    horizon: Literal["short", "medium", "long"]
+    priority: Literal["high", "medium", "low"]
+
+
+class Recommendations(Model):
+    title: str
+    lead: Markdown | None = None
+    body: Markdown | None = None
+    items: list[Recommendation] = Field(min_length=1)
+
+
+class Sections(_Ordered):
+    """The five analytical sections; the order written is the default order."""
+
+    _ordered_keys = SECTION_IDS
+
+    history: Section | None = None
+    strategic: Section | None = None
+    economic: Section | None = None
+    societal: Section | None = None
+    recommendations: Recommendations | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Sections:
+        if not any(getattr(self, k) for k in SECTION_IDS):
+            raise ValueError(f"at least one section is needed: {', '.join(SECTION_IDS)}")
+        return self
+
+
+class Reference(Model):
+    id: ReferenceId
+    type: Literal["article", "book", "chapter", "report", "news", "web"]
+    authors: list[str] = Field(default_factory=list, description="'Family, Given' or an organisation.")
+    editors: list[str] = Field(default_factory=list)
+    title: str
+    container: str | None = Field(None, description="Journal, newspaper or book title.")
+    publisher: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    date: int | dt.date | None = Field(None, description="Year or ISO date.")
+    url: str | None = None
+    accessed: dt.date | None = None
+    note: str | None = None
+
+
+class Document(Model):
+    """Keys shared by every kind of document."""
+
+    kind: str
+    meta: Meta
+    audiences: list[str] = Field(default_factory=lambda: ["policymaker", "academic", "public"],
+                                 min_length=1, description="Audience variants built by default.")
+    summary: Markdown = Field(description="Executive summary or abstract.")
+    key_messages: list[str] = Field(min_length=3, max_length=6,
+                                    description="Three to six one-sentence messages.")
+    sections: Sections
+    references: list[Reference] = Field(default_factory=list)
+    glossary: dict[str, str] = Field(default_factory=dict, description="Acronym: expansion.")
+
+
+class PolicyBrief(Document):
+    kind: Literal["policy-brief"]
+
+
+KINDS: dict[str, type[Document]] = {"policy-brief": PolicyBrief}

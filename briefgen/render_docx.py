@@ -1,0 +1,393 @@
+"""Write the page's HTML structure as an editable Word document, and return its bytes.
+
+The DOCX is not a second rendering of the content: it walks the same HTML the templates
+produced and maps it onto named styles from the reference document. The mapping:
+
+- an element in block position with `data-docx="Style Name"` becomes one paragraph in
+  that style; without it, h1 -> Title, h2 -> Heading 1, h3 -> Heading 2, h4 -> Heading 3,
+  p -> Body Text (Quote inside blockquote), li -> List Bullet / List Number, figcaption
+  -> Caption; other block elements are containers whose children are walked;
+- inside a paragraph, `data-docx="Style"` names a character style; strong/em/sup/code/a
+  become Strong, Emphasis, superscript, Code and hyperlinks;
+- `data-docx="skip"` leaves an element out, `"tab"` is a tab, `"header"`/`"footer"` fill
+  Word's page header and footer, and `data-field="PAGE"` inserts a field;
+- tables become Word tables in the style named by data-docx, header rows repeating.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from .view import DocumentView
+
+__all__ = ["render_docx"]
+
+HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
+            "h5": "Heading 3", "h6": "Heading 3"}
+PARAGRAPH_TAGS = {"p", "figcaption", "dt", "dd", "caption", *HEADINGS}
+BLOCK_TAGS = PARAGRAPH_TAGS | {
+    "div", "section", "aside", "header", "footer", "main", "article", "nav", "figure",
+    "blockquote", "ul", "ol", "li", "dl", "table", "img", "body", "hr"}
+PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
+SPECIAL = {"skip", "tab", "header", "footer"}
+
+
+def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
+    """Return the DOCX bytes for the page html, styled by the reference document."""
+    import docx
+
+    document = docx.Document(str(reference))
+    body = document.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+    writer = _Writer(document)
+    writer.setup_page(view.audience.page_size)
+    root = lxml_html.document_fromstring(html)
+    writer.blocks(root.find("body"))
+    _properties(document, view)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _properties(document: Any, view: DocumentView) -> None:
+    meta = view.meta
+    props = document.core_properties
+    props.title = meta.title
+    props.subject = meta.subtitle or ""
+    props.author = "; ".join(a.name for a in meta.authors)
+    props.keywords = ", ".join(meta.keywords)
+    props.language = meta.language
+    props.category = view.kind
+    props.comments = f"{view.audience.label} edition, made with briefgen"
+    props.last_modified_by = "briefgen"
+    props.revision = 1
+    stamp = dt.datetime.combine(meta.date, dt.time(0, 0))
+    props.created = props.modified = stamp
+    # Proofing and hyphenation follow the document language.
+    from docx.oxml.ns import qn
+    for rpr in document.styles.element.iter(qn("w:rPrDefault")):
+        target = rpr.find(qn("w:rPr"))
+        lang = target.find(qn("w:lang"))
+        if lang is None:
+            from docx.oxml import OxmlElement
+            lang = OxmlElement("w:lang")
+            target.append(lang)
+        lang.set(qn("w:val"), meta.language)
+
+
+class _Writer:
+    def __init__(self, document: Any):
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+
+        self.doc = document
+        self.OxmlElement, self.qn = OxmlElement, qn
+        self.styles = {s.name for s in document.styles}
+        self.bookmark_id = 0
+        self.pending_ids: list[str] = []
+
+    # -- page ------------------------------------------------------------------------
+    def setup_page(self, size: str) -> None:
+        from docx.shared import Cm
+
+        section = self.doc.sections[0]
+        width, height = PAGE_SIZES_CM[size]
+        section.page_width, section.page_height = Cm(width), Cm(height)
+        section.left_margin = section.right_margin = Cm(2.0)
+        section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+        section.header_distance = section.footer_distance = Cm(1.0)
+        section.different_first_page_header_footer = True
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+
+    # -- block level -----------------------------------------------------------------
+    def blocks(self, element: _Element, list_tag: str | None = None, depth: int = 0,
+               in_quote: bool = False) -> None:
+        """Walk element's children in block context, starting paragraphs as needed."""
+        loose: list[Any] = []  # text and inline elements outside any paragraph
+        if _has_text(element.text):
+            loose.append(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):  # comments
+                continue
+            if child.tag in BLOCK_TAGS or child.get("data-docx") in ("header", "footer"):
+                self._flush(loose)
+                loose = []
+                self.block(child, list_tag, depth, in_quote)
+                if _has_text(child.tail):
+                    loose.append(child.tail)
+            else:
+                loose.append(child)
+                if _has_text(child.tail):
+                    loose.append(child.tail)
+        self._flush(loose)
+
+    def block(self, el: _Element, list_tag: str | None, depth: int, in_quote: bool) -> None:
+        role = el.get("data-docx")
+        if role == "skip" or el.tag == "hr":
+            return
+        if el.get("id"):
+            self.pending_ids.append(el.get("id"))
+        if role in ("header", "footer"):
+            self.header_footer(el, role)
+        elif el.tag == "table":
+            self.table(el)
+        elif el.tag == "img":
+            self.picture(el)
+        elif role and role not in SPECIAL:
+            self.paragraph(el, role)
+        elif el.tag in HEADINGS:
+            self.paragraph(el, HEADINGS[el.tag])
+        elif el.tag in PARAGRAPH_TAGS:
+            self.paragraph(el, "Quote" if in_quote and el.tag == "p" else
+                           "Caption" if el.tag in ("figcaption", "caption") else "Body Text")
+        elif el.tag == "li" and not any(c.tag in BLOCK_TAGS for c in el if isinstance(c.tag, str)):
+            base = "List Number" if list_tag == "ol" else "List Bullet"
+            self.paragraph(el, base if depth <= 1 else f"{base} {min(depth, 3)}")
+        elif el.tag in ("ul", "ol"):
+            self.blocks(el, el.tag, depth + 1, in_quote)
+        else:
+            self.blocks(el, list_tag, depth, in_quote or el.tag == "blockquote")
+
+    def _flush(self, loose: list[Any]) -> None:
+        if not any(isinstance(item, str) and item.strip() or not isinstance(item, str)
+                   for item in loose):
+            return
+        paragraph = self._new_paragraph("Body Text")
+        for item in loose:
+            if isinstance(item, str):
+                self._text(paragraph, item, {})
+            else:
+                self.inline(paragraph, item, {})
+                if item.tail:
+                    pass  # tails were queued separately
+        _trim(paragraph)
+
+    def _new_paragraph(self, style: str, container: Any = None) -> Any:
+        target = container if container is not None else self.doc
+        paragraph = target.add_paragraph()
+        paragraph.style = self._style(style)
+        for ident in self.pending_ids:
+            self._bookmark(paragraph, ident)
+        self.pending_ids = []
+        return paragraph
+
+    def paragraph(self, el: _Element, style: str, container: Any = None) -> Any:
+        paragraph = self._new_paragraph(style, container)
+        self.inline_children(paragraph, el, {})
+        _trim(paragraph)
+        return paragraph
+
+    def _style(self, name: str) -> Any:
+        """Return the named style, adding it (based on Normal) if the reference lacks it."""
+        if name not in self.styles:
+            from docx.enum.style import WD_STYLE_TYPE
+            style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = self.doc.styles["Normal"]
+            self.styles.add(name)
+        return self.doc.styles[name]
+
+    # -- inline level ----------------------------------------------------------------
+    def inline_children(self, paragraph: Any, el: _Element, fmt: dict) -> None:
+        self._text(paragraph, el.text, fmt)
+        for child in el:
+            if isinstance(child.tag, str):
+                self.inline(paragraph, child, fmt)
+            self._text(paragraph, child.tail, fmt)
+
+    def inline(self, paragraph: Any, el: _Element, fmt: dict) -> None:
+        role = el.get("data-docx")
+        if role == "skip":
+            return
+        if role == "tab":
+            paragraph.add_run().add_tab()
+            return
+        if el.get("data-field"):
+            self._field(paragraph, el.get("data-field"), el.text_content() or "1", fmt)
+            return
+        if el.tag == "br":
+            paragraph.add_run().add_break()
+            return
+        fmt = dict(fmt)
+        if el.tag in ("strong", "b", "dt"):
+            fmt["bold"] = True
+        elif el.tag in ("em", "i", "cite"):
+            fmt["italic"] = True
+        elif el.tag == "sup":
+            fmt["superscript"] = True
+        elif el.tag == "code":
+            fmt["style"] = "Code"
+        if role and role not in SPECIAL:
+            fmt["style"] = role
+        if el.tag == "a" and el.get("href"):
+            link = self._hyperlink(paragraph, el.get("href"))
+            fmt["link"] = link
+        if el.tag == "img":
+            self.picture(el, paragraph)
+            return
+        self.inline_children(paragraph, el, fmt)
+
+    def _text(self, paragraph: Any, text: str | None, fmt: dict) -> None:
+        if not text:
+            return
+        text = re.sub(r"\s+", " ", text)
+        if text.startswith(" ") and (not paragraph.runs or paragraph.text.endswith((" ", "\t"))
+                                     or not paragraph.text):
+            text = text.lstrip()
+        if not text:
+            return
+        from docx.text.run import Run
+
+        if fmt.get("link") is not None:
+            r = self.OxmlElement("w:r")
+            fmt["link"].append(r)
+            run = Run(r, paragraph)
+            run.text = text
+            if not fmt.get("style"):
+                run.style = self._char_style("Hyperlink")
+        else:
+            run = paragraph.add_run(text)
+        if fmt.get("style"):
+            run.style = self._char_style(fmt["style"])
+        if fmt.get("bold"):
+            run.bold = True
+        if fmt.get("italic"):
+            run.italic = True
+        if fmt.get("superscript"):
+            run.font.superscript = True
+
+    def _char_style(self, name: str) -> Any:
+        if name not in self.styles:
+            from docx.enum.style import WD_STYLE_TYPE
+            self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+            self.styles.add(name)
+        return self.doc.styles[name]
+
+    def _hyperlink(self, paragraph: Any, href: str) -> Any:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+
+        link = self.OxmlElement("w:hyperlink")
+        if href.startswith("#"):
+            link.set(self.qn("w:anchor"), _bookmark_name(href[1:]))
+        else:
+            rel = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            link.set(self.qn("r:id"), rel)
+        paragraph._p.append(link)
+        return link
+
+    def _bookmark(self, paragraph: Any, ident: str) -> None:
+        self.bookmark_id += 1
+        start = self.OxmlElement("w:bookmarkStart")
+        start.set(self.qn("w:id"), str(self.bookmark_id))
+        start.set(self.qn("w:name"), _bookmark_name(ident))
+        end = self.OxmlElement("w:bookmarkEnd")
+        end.set(self.qn("w:id"), str(self.bookmark_id))
+        ppr = paragraph._p.pPr
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            paragraph._p.insert(0, start)
+        paragraph._p.append(end)
+
+    def _field(self, paragraph: Any, code: str, placeholder: str, fmt: dict) -> None:
+        """Insert a complex field such as PAGE or NUMPAGES, showing placeholder until updated."""
+        def field_char(kind: str) -> None:
+            char = self.OxmlElement("w:fldChar")
+            char.set(self.qn("w:fldCharType"), kind)
+            paragraph.add_run()._r.append(char)
+
+        field_char("begin")
+        instr = self.OxmlElement("w:instrText")
+        instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        instr.text = f" {code.upper()} "
+        paragraph.add_run()._r.append(instr)
+        field_char("separate")
+        self._text(paragraph, placeholder.strip() or "1", fmt)
+        field_char("end")
+
+    # -- header, footer, tables, pictures ------------------------------------------
+    def header_footer(self, el: _Element, role: str) -> None:
+        section = self.doc.sections[0]
+        parts = [section.header, section.first_page_header] if role == "header" else [
+            section.footer, section.first_page_footer]
+        style = "Header" if role == "header" else "Footer"
+        # The first page carries the title block; like the PDF, it has no running header.
+        targets = parts[:1] if role == "header" else parts
+        for part in targets:
+            part.is_linked_to_previous = False
+            paragraph = part.paragraphs[0]
+            paragraph.style = self._style(style)
+            self.inline_children(paragraph, el, {})
+            _trim(paragraph)
+
+    def table(self, el: _Element) -> None:
+        rows = el.xpath("./thead/tr|./tbody/tr|./tr|./tfoot/tr")
+        if not rows:
+            return
+        header_count = len(el.xpath("./thead/tr"))
+        columns = max(len(tr.xpath("./th|./td")) for tr in rows)
+        table = self.doc.add_table(rows=0, cols=columns)
+        style = el.get("data-docx")
+        if style and style in self.styles:
+            table.style = self.doc.styles[style]
+        tblpr = table._tbl.tblPr
+        width = self.OxmlElement("w:tblW")
+        width.set(self.qn("w:w"), "5000")
+        width.set(self.qn("w:type"), "pct")
+        for old in tblpr.findall(self.qn("w:tblW")):
+            tblpr.remove(old)
+        tblpr.append(width)
+        for index, tr in enumerate(rows):
+            row = table.add_row()
+            trpr = row._tr.get_or_add_trPr()
+            trpr.append(self.OxmlElement("w:cantSplit"))
+            if index < header_count:
+                trpr.append(self.OxmlElement("w:tblHeader"))
+            for cell, td in zip(row.cells, tr.xpath("./th|./td")):
+                paragraph = cell.paragraphs[0]
+                paragraph.style = self._style("Table Heading" if td.tag == "th" else "Table Text")
+                self.inline_children(paragraph, td, {})
+                _trim(paragraph)
+        self.pending_ids = []
+
+    def picture(self, el: _Element, paragraph: Any = None) -> None:
+        from docx.shared import Cm
+
+        src = el.get("src") or ""
+        match = re.match(r"data:image/(png|jpeg|jpg);base64,(.*)", src, re.S)
+        if not match:
+            return  # only embedded PNG/JPEG images reach the templates
+        data = io.BytesIO(base64.b64decode(match.group(2)))
+        if paragraph is None:
+            paragraph = self._new_paragraph("Body Text")
+        run = paragraph.add_run()
+        if "logo" in (el.get("class") or ""):
+            shape = run.add_picture(data, height=Cm(1.3))
+        else:
+            shape = run.add_picture(data, width=self.text_width)
+        shape._inline.docPr.set("descr", el.get("alt") or "")
+
+
+def _has_text(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def _trim(paragraph: Any) -> None:
+    """Drop the trailing space the whitespace folding may leave at a paragraph's end."""
+    runs = paragraph.runs
+    if runs and runs[-1].text.endswith(" "):
+        runs[-1].text = runs[-1].text.rstrip()
+
+
+def _bookmark_name(ident: str) -> str:
+    # Word bookmark names: letters, digits and underscores, starting with a letter, <= 40.
+    return ("b_" + re.sub(r"[^A-Za-z0-9_]", "_", ident))[:40]

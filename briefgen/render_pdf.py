@@ -1,0 +1,66 @@
+"""Lay out the HTML with WeasyPrint and return the PDF as bytes.
+
+WeasyPrint is imported here and nowhere else, so commands that do not print a PDF never
+pay for it (about 0.6 s). Resources come only from data: URIs and the template folders;
+every other URL is refused, and WeasyPrint's own error log fails the build rather than
+leaving a PDF with a hole in it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import BriefgenError
+
+__all__ = ["render_pdf"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _fetcher(roots: tuple[Path, ...]):
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """Serve data: URIs and files below the template folders; refuse the rest."""
+
+        def fetch(self, url: str, headers=None):  # noqa: ANN001
+            if url.startswith("file:"):
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in roots):
+                    raise ValueError(f"refusing to read {path}: outside the template folders")
+            elif not url.startswith("data:"):
+                raise ValueError(f"refusing to fetch {url}: briefgen uses no network resources")
+            return super().fetch(url, headers)
+
+    return LocalFetcher(allowed_protocols=("file", "data"))
+
+
+def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> tuple[bytes, int]:
+    """Return the PDF for html and its page count; stylesheets come from the template roots."""
+    import weasyprint
+
+    roots = tuple(r.resolve() for r in roots)
+    fetcher = _fetcher(roots)
+    log = logging.getLogger("weasyprint")
+    collector = _Collect()
+    log.addHandler(collector)
+    try:
+        document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
+                                   url_fetcher=fetcher)
+        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
+        laid_out = document.render(stylesheets=css)
+        pdf = laid_out.write_pdf()
+    finally:
+        log.removeHandler(collector)
+    if collector.messages:
+        raise BriefgenError("the PDF could not be laid out cleanly: " + "; ".join(collector.messages))
+    return pdf, len(laid_out.pages)
