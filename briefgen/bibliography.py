@@ -34,7 +34,8 @@ def _given_first(name: str) -> str:
 def _author_label(ref: Reference) -> str:
     names = [_family(a) for a in ref.authors]
     if not names:
-        return f"“{ref.title}”" if ref.type in ("article", "chapter", "news", "web") else ref.title
+        title = ref.short_title or ref.title
+        return f"“{title}”" if ref.type in ("article", "chapter", "news", "web") else title
     if len(names) == 1:
         return names[0]
     if len(names) == 2:

@@ -209,6 +209,8 @@ class Reference(Model):
     authors: list[str] = Field(default_factory=list, description="'Family, Given' or an organisation.")
     editors: list[str] = Field(default_factory=list)
     title: str
+    short_title: str | None = Field(
+        None, description="Shortened title for in-text citations of works without an author.")
     container: str | None = Field(None, description="Journal, newspaper or book title.")
     publisher: str | None = None
     volume: str | None = None
