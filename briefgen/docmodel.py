@@ -54,6 +54,7 @@ class CiteItem:
     id: str
     locator: str | None = None
     prefix: str | None = None
+    suppress_author: bool = False  # [-@id]: the author is already named in the sentence
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Parse Markdown in content fields into the intermediate model's nodes.
 
 markdown-it-py does the parsing (CommonMark, raw HTML off, so `<b>` stays text); we add
-one inline rule for Pandoc-style citations, `[@id]`, `[@id, p. 4]`, `[see @a; @b]`, and
+one inline rule for Pandoc-style citations, `[@id]`, `[@id, p. 4]`, `[see @a; @b]`,
+`[-@id]` (year only, when the sentence already names the author), and
 use mdit-py-plugins for inline footnotes, `^[text]`.
 """
 
@@ -23,12 +24,13 @@ from .docmodel import (
 __all__ = ["parse"]
 
 _CITE_ITEM = re.compile(
-    r"^\s*(?:(?P<prefix>[^@;]*\S)\s+)?@(?P<id>[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)"
+    r"^\s*(?:(?P<prefix>[^@;]*?[^@;\s-])\s+)?(?P<suppress>-)?"
+    r"@(?P<id>[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)"
     r"\s*(?:,\s*(?P<locator>[^;]+?))?\s*$")
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """Match [@id], [@id, p. 4] and [@a; @b] (no nested brackets)."""
+    """Match [@id], [@id, p. 4], [-@id] (year only) and [@a; @b] (no nested brackets)."""
     src, pos = state.src, state.pos
     if src[pos] != "[" or "@" not in src[pos:pos + 200]:
         return False
@@ -40,7 +42,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
         match = _CITE_ITEM.match(part)
         if not match:
             return False
-        items.append(CiteItem(match["id"], match["locator"], match["prefix"]))
+        items.append(CiteItem(match["id"], match["locator"], match["prefix"],
+                              suppress_author=bool(match["suppress"])))
     if not silent:
         token = state.push("citation", "", 0)
         token.meta = {"items": items}

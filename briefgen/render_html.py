@@ -69,8 +69,9 @@ class _InlineRenderer:
         parts = []
         for item in node.items:
             author, year = self.view.cite_labels[item.id]
-            label = Markup("%s%s %s%s") % (
-                f"{item.prefix} " if item.prefix else "", author, year,
+            label = Markup("%s%s%s") % (
+                f"{item.prefix} " if item.prefix else "",
+                year if item.suppress_author else f"{author} {year}",
                 f", {item.locator}" if item.locator else "")
             parts.append(Markup('<a href="#ref-%s">%s</a>') % (item.id, label))
         return Markup('<span class="citation">(%s)</span>') % Markup("; ").join(parts)
