@@ -60,9 +60,12 @@ class LoadedDocument:
 def load(path: str | Path, audiences: typing.Iterable[str] | None = None) -> LoadedDocument:
     """Read and validate one content file; raise ContentError listing every problem.
 
-    audiences: the names of the known audience profiles; when given, the document's
-    `audiences` list is checked against them.
+    audiences: the names of the known audience profiles, against which the document's
+    `audiences` list is checked; by default the built-in profiles.
     """
+    if audiences is None:
+        from .templates import TemplateSet
+        audiences = list(TemplateSet(()).audiences)
     path = Path(path)
     data, smap = load_yaml(path)
     errors: list[Diagnostic] = []
@@ -77,7 +80,8 @@ def load(path: str | Path, audiences: typing.Iterable[str] | None = None) -> Loa
     try:
         model = model_cls.model_validate(data)
     except ValidationError as exc:
-        raise ContentError(_dedupe(smap.problems + pydantic_diagnostics(exc, smap, model_cls)))
+        raise ContentError(
+            _dedupe(smap.problems + pydantic_diagnostics(exc, smap, model_cls))) from None
     if smap.problems:
         raise ContentError(smap.problems)
 

@@ -1,0 +1,128 @@
+"""Loading and validating content: the example passes; mistakes are reported where they are."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLE, MINIMAL
+
+from briefgen.content import load
+from briefgen.errors import ContentError
+
+
+def errors(path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load(path)
+    return [str(d) for d in info.value.diagnostics]
+
+
+def test_example_is_valid():
+    doc = load(EXAMPLE)
+    model = doc.model
+    assert model.kind == "policy-brief"
+    assert 3 <= len(model.key_messages) <= 6
+    assert list(model.sections.order) == ["history", "strategic", "economic", "societal",
+                                          "recommendations"]
+    assert len(model.sections.recommendations.items) >= 6
+    assert len(model.references) >= 12
+    assert doc.name == "pakistan-russia-brief"
+
+
+def test_example_cites_every_reference_and_meets_the_brief():
+    doc = load(EXAMPLE)
+    sections = [getattr(doc.model.sections, key) for key in doc.model.sections.order]
+    cited = {m.target for parsed in doc.markdown.values() for m in parsed.mentions
+             if m.kind == "cite"}
+    assert {r.id for r in doc.model.references} <= cited | {
+        q.cite for s in sections for q in getattr(s, "quotes", [])}
+    strategic = doc.model.sections.strategic
+    years = {int(entry.date[:4]) for entry in strategic.timeline}
+    assert min(years) == 2015 and max(years) == 2025
+    quotes = [q for s in sections for q in getattr(s, "quotes", [])]
+    assert len(quotes) >= 2 and all(q.cite == "issi-panel" for q in quotes)
+
+
+def test_minimal_document_is_valid(write_doc):
+    doc = load(write_doc())
+    assert doc.model.meta.title == "A small brief"
+    assert doc.warnings == []
+
+
+def test_unknown_key_names_line_field_and_suggestion(write_doc):
+    path = write_doc(MINIMAL.replace("  title: \"A small brief\"", "  titel: \"A small brief\""))
+    found = errors(path)
+    assert any(e.startswith(f"{path}:3:3: meta.titel: unknown key 'titel'; did you mean 'title'")
+               for e in found), found
+    assert any("meta.title: required field 'title' is missing" in e for e in found), found
+
+
+def test_every_error_is_reported_at_once(write_doc):
+    text = (MINIMAL.replace("date: 2025-06-01", "date: 2025-13-01")
+            .replace("horizon: short", "horizon: soon")
+            .replace("type: book", "type: novel"))
+    found = errors(write_doc(text))
+    assert len(found) == 3, found
+    assert any(":4:9: meta.date:" in e and "month must be in 1..12" in e for e in found)
+    assert any(":19:" in e and "items[0].horizon: expected one of 'short', 'medium' or 'long'; "
+               "found 'soon'" in e for e in found)
+    assert any(":21:" in e and "references[0].type:" in e and "'novel'" in e for e in found)
+
+
+def test_unknown_citation_points_into_the_block_scalar(write_doc):
+    path = write_doc(MINIMAL.replace("[@doe2024]", "[@doe2042]"))
+    found = errors(path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{path}:8:")
+    assert "summary" in found[0] and "doe2042" in found[0]
+
+
+def test_duplicate_keys_are_errors(write_doc):
+    path = write_doc(MINIMAL.replace("audiences: [academic]\n",
+                                     "audiences: [academic]\naudiences: [public]\n"))
+    found = errors(path)
+    assert any(f"{path}:7:" in e and "audiences" in e and "duplicate" in e for e in found)
+
+
+def test_yaml_syntax_error_gives_line(write_doc):
+    path = write_doc(MINIMAL.replace("key_messages: [", "key_messages: [[ "))
+    found = errors(path)
+    assert len(found) == 1 and found[0].startswith(f"{path}:")
+    assert found[0].split(":")[1].isdigit()
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ("", "empty"),
+    ("- just\n- a list\n", "mapping"),
+])
+def test_not_a_document(write_doc, text, needle):
+    found = errors(write_doc(text))
+    assert any(needle in e for e in found), found
+
+
+def test_key_message_count_is_enforced(write_doc):
+    text = MINIMAL.replace('["First message.", "Second message.", "Third message."]',
+                           '["Only one."]')
+    found = errors(write_doc(text))
+    assert any(":9:" in e and "key_messages" in e and "3" in e for e in found), found
+
+
+def test_missing_image_is_reported(write_doc):
+    text = MINIMAL.replace('authors: [{name: "Ada Analyst"}]',
+                           'authors: [{name: "Ada Analyst"}]\n'
+                           '  organisation: {name: "Org", logo: "logo.png"}')
+    found = errors(write_doc(text))
+    assert any(":6:" in e and "meta.organisation.logo" in e and "logo.png" in e
+               for e in found), found
+
+
+def test_image_outside_the_document_folder_is_refused(write_doc):
+    text = MINIMAL.replace('authors: [{name: "Ada Analyst"}]',
+                           'authors: [{name: "Ada Analyst"}]\n'
+                           '  organisation: {name: "Org", logo: "../../etc/passwd"}')
+    found = errors(write_doc(text))
+    assert any("meta.organisation.logo" in e for e in found), found
+
+
+def test_unknown_audience_in_content(write_doc):
+    found = errors(write_doc(MINIMAL.replace("audiences: [academic]",
+                                             "audiences: [academics]")))
+    assert any(":6:" in e and "academics" in e and "academic" in e for e in found), found

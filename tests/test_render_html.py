@@ -1,0 +1,37 @@
+"""The HTML page: one self-contained, semantic file; content is text, never markup."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import MINIMAL, SECTION_TITLES
+from lxml import html as lxml_html
+
+from briefgen.pipeline import build
+
+
+def test_self_contained_semantic_page(example_outputs):
+    page = example_outputs["html"].read_text(encoding="utf-8")
+    tree = lxml_html.fromstring(page)
+    assert tree.get("lang") == "en"
+    assert [h.text_content().strip() for h in tree.xpath("//main//section/h2")][:1] == \
+        ["Executive summary"]
+    titles = [h.text_content().strip() for h in tree.xpath("//h2")]
+    assert [t for t in titles if t in SECTION_TITLES.values()] == list(SECTION_TITLES.values())
+    # Nothing loaded from elsewhere: styles inline, images as data: URIs, no scripts.
+    assert not tree.xpath("//link[@rel='stylesheet'] | //script")
+    assert all(src.startswith("data:") for src in tree.xpath("//img/@src"))
+    assert tree.xpath("//table/caption | //figure/figcaption")
+    assert re.search(r'href="#ref-khan2025"', page)
+
+
+def test_content_is_escaped_not_executed(write_doc, tmp_path):
+    hostile = MINIMAL.replace('title: "A small brief"',
+                              'title: "<b>Bold</b> {{ 7 * 7 }} {% raw %}"').replace(
+        "History body.", "<script>alert(1)</script> and {{ config }}")
+    written = build([write_doc(hostile)], out=tmp_path / "out", formats=["html"])
+    page = written[0].job.path.read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b>Bold" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; {{ 7 * 7 }} {% raw %}" in page
+    assert "{{ config }}" in page and "49" not in page
