@@ -60,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    new = commands.add_parser("new", help="write a commented starter file")
+    new.add_argument("kind", metavar="KIND", help="document kind, e.g. policy-brief")
+    new.add_argument("path", metavar="PATH", help="the YAML file to create")
+
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format")
     schema.add_argument("kind", nargs="?", default="policy-brief")
 
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.print_help()
             return 0
         logging.basicConfig(level=logging.WARNING, format="briefgen: %(message)s")
-        return {"build": _build, "validate": _validate, "schema": _schema,
+        return {"build": _build, "validate": _validate, "new": _new, "schema": _schema,
                 "audiences": _audiences}[args.command](args)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
@@ -134,8 +138,8 @@ def _build(args: argparse.Namespace) -> int:
     formats = _split(args.format) or ["pdf", "docx", "html"]
     audiences = _split(args.audience)
     if args.quiet:
-        written = build(_paths(args), out=args.out, audiences=audiences, formats=formats,
-                        templates=_templates(args), jobs=args.jobs)
+        build(_paths(args), out=args.out, audiences=audiences, formats=formats,
+              templates=_templates(args), jobs=args.jobs)
         return 0
 
     from rich.console import Console
@@ -158,7 +162,7 @@ def _build(args: argparse.Namespace) -> int:
                         templates=_templates(args), jobs=args.jobs, progress=advance,
                         on_plan=start)
     table = Table(title=f"briefgen wrote {len(written)} files", title_justify="left")
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("pages", justify="right")
     table.add_column("size", justify="right")
     table.add_column("seconds", justify="right")
@@ -171,6 +175,24 @@ def _build(args: argparse.Namespace) -> int:
 
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .output import write_atomic
+    from .templates import builtin_dir
+
+    starters = builtin_dir() / "starters"
+    kinds = sorted(p.stem for p in starters.glob("*.yaml"))
+    if args.kind not in kinds:
+        raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(kinds)}")
+    target = Path(args.path)
+    if target.suffix not in (".yaml", ".yml"):
+        target = target / "brief.yaml" if not target.suffix else target
+    if target.exists():
+        raise UsageError(f"{target} already exists; briefgen new never overwrites a file")
+    write_atomic(target, (starters / f"{args.kind}.yaml").read_bytes())
+    print(f"wrote {target}; check it with: briefgen validate {target}")
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:

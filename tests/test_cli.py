@@ -118,3 +118,14 @@ def test_audiences_lists_builtin_profiles():
     assert result.returncode == 0
     names = [line.split()[0] for line in result.stdout.splitlines()]
     assert names == ["academic", "policymaker", "public"]
+
+
+def test_new_writes_a_starter_that_validates_and_never_overwrites(tmp_path):
+    target = tmp_path / "mine" / "brief.yaml"
+    assert run("new", "policy-brief", str(target)).returncode == 0
+    text = target.read_text(encoding="utf-8")
+    assert text.count("#") > 20, "the starter explains its keys in comments"
+    assert run("validate", str(target)).returncode == 0
+    again = run("new", "policy-brief", str(target))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert target.read_text(encoding="utf-8") == text
