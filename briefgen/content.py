@@ -265,12 +265,21 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
         ids.setdefault(ref.id, i)
     known = sorted(ids)
 
+    lines = doc.path.read_text(encoding="utf-8").splitlines()
+
+    def column_of(needle: str, where: tuple, offset: int) -> int | None:
+        # Inside a block scalar, point at the text itself, not at the start of the line.
+        pos = smap.find(where)
+        index = pos.line - 1 + offset if pos else -1
+        found = lines[index].find(needle) if 0 <= index < len(lines) else -1
+        return found + 1 if found >= 0 else None
+
     def unknown_ref(ref_id: str, where: tuple, offset: int = 0) -> Diagnostic:
         guess = difflib.get_close_matches(ref_id, known, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else (
             "; add it under 'references'" if not known else "")
         return smap.diagnostic(where, f"unknown citation '@{ref_id}'{hint}",
-                               line_offset=offset)
+                               line_offset=offset, column=column_of("@" + ref_id, where, offset))
 
     for where, parsed in doc.markdown.items():
         pos = smap.find(where)
@@ -281,7 +290,8 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
             elif mention.kind == "link" and not mention.target.startswith(LINK_SCHEMES):
                 out.append(smap.diagnostic(
                     where, f"link target '{mention.target}' is not allowed; links must start "
-                    "with https://, http://, mailto: or #", line_offset=offset))
+                    "with https://, http://, mailto: or #", line_offset=offset,
+                    column=column_of(mention.target, where, offset)))
 
     for sid in model.sections.order:
         section = getattr(model.sections, sid)

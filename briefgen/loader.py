@@ -59,11 +59,20 @@ class SourceMap:
             path = path[:-1]
 
     def diagnostic(self, path: Path_, message: str, *, key: bool = False,
-                   severity: str = "error", line_offset: int = 0) -> Diagnostic:
-        """Build a diagnostic located at path (at its key if key=True)."""
+                   severity: str = "error", line_offset: int = 0,
+                   column: int | None = None) -> Diagnostic:
+        """Build a diagnostic located at path (at its key if key=True).
+
+        line_offset counts lines into a block scalar; column then replaces the node's.
+        """
         pos = self.find(path, key=key)
         line = pos.line + line_offset if pos else None
-        column = pos.column if pos and not line_offset else (1 if pos else None)
+        if pos and not line_offset:
+            column = pos.column
+        elif pos:
+            column = column or 1
+        else:
+            column = None
         return Diagnostic(self.file, line, column, dotted(path), message, severity)
 
 

@@ -71,7 +71,7 @@ def test_unknown_citation_points_into_the_block_scalar(write_doc):
     path = write_doc(MINIMAL.replace("[@doe2024]", "[@doe2042]"))
     found = errors(path)
     assert len(found) == 1
-    assert found[0].startswith(f"{path}:8:")
+    assert found[0].startswith(f"{path}:8:34:")
     assert "summary" in found[0] and "doe2042" in found[0]
 
 
