@@ -18,8 +18,8 @@ __all__ = ["BriefgenError", "ContentError", "UsageError", "build", "load", "rend
 from .errors import BriefgenError, ContentError, UsageError
 
 if TYPE_CHECKING:
-    from .pipeline import build, render
     from .content import load
+    from .pipeline import build, render
 
 
 def __getattr__(name: str) -> Any:

@@ -161,13 +161,17 @@ def _build(args: argparse.Namespace) -> int:
         written = build(_paths(args), out=args.out, audiences=audiences, formats=formats,
                         templates=_templates(args), jobs=args.jobs, progress=advance,
                         on_plan=start)
-    table = Table(title=f"briefgen wrote {len(written)} files", title_justify="left")
+    # Name files relative to the folder they share, so rows fit an 80-column terminal.
+    folders = {item.job.path.parent for item in written}
+    common = folders.pop() if len(folders) == 1 else Path(args.out)
+    table = Table(title=f"briefgen wrote {len(written)} files to {common}{os.sep}",
+                  title_justify="left")
     table.add_column("file", overflow="fold")
     table.add_column("pages", justify="right")
     table.add_column("size", justify="right")
     table.add_column("seconds", justify="right")
     for item in written:
-        table.add_row(str(item.job.path), str(item.pages) if item.pages else "–",
+        table.add_row(str(item.job.path.relative_to(common)), str(item.pages) if item.pages else "–",
                       _size(item.size), f"{item.seconds:.2f}")
     Console().print(table)
     return 0

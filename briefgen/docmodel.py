@@ -8,7 +8,7 @@ DocumentView for one audience.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "BlockQuote", "Break", "Cite", "CiteItem", "Code", "Emph", "Heading", "Link",
@@ -69,7 +69,7 @@ class Note:
     children: list[Inline]
 
 
-Inline = Union[Text, Code, Break, Emph, Strong, Link, Cite, Note]
+Inline = Text | Code | Break | Emph | Strong | Link | Cite | Note
 
 
 # -- block nodes --------------------------------------------------------------------
@@ -95,7 +95,7 @@ class BlockQuote:
     children: list[Block]
 
 
-Block = Union[Para, Heading, ListBlock, BlockQuote]
+Block = Para | Heading | ListBlock | BlockQuote
 
 
 def node_kind(node: Any) -> str:

@@ -17,8 +17,23 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .docmodel import (
-    Block, BlockQuote, Break, Cite, CiteItem, Code, Emph, Heading, Inline, Link,
-    ListBlock, Mention, Note, Para, Parsed, Strong, Text,
+    Block,
+    BlockQuote,
+    Break,
+    Cite,
+    CiteItem,
+    Code,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Mention,
+    Note,
+    Para,
+    Parsed,
+    Strong,
+    Text,
 )
 
 __all__ = ["parse"]

@@ -206,7 +206,8 @@ class Sections(_Ordered):
 class Reference(Model):
     id: ReferenceId
     type: Literal["article", "book", "chapter", "report", "news", "web"]
-    authors: list[str] = Field(default_factory=list, description="'Family, Given' or an organisation.")
+    authors: list[str] = Field(default_factory=list,
+                               description="'Family, Given' or an organisation.")
     editors: list[str] = Field(default_factory=list)
     title: str
     short_title: str | None = Field(

@@ -352,7 +352,7 @@ class _Writer:
             trpr.append(self.OxmlElement("w:cantSplit"))
             if index < header_count:
                 trpr.append(self.OxmlElement("w:tblHeader"))
-            for cell, td in zip(row.cells, tr.xpath("./th|./td")):
+            for cell, td in zip(row.cells, tr.xpath("./th|./td"), strict=False):
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self._style("Table Heading" if td.tag == "th" else "Table Text")
                 self.inline_children(paragraph, td, {})

@@ -11,8 +11,21 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from .docmodel import (
-    Block, BlockQuote, Break, Cite, CiteItem, Code, Emph, Heading, Inline, Link, ListBlock, Note,
-    Para, Strong, Text,
+    Block,
+    BlockQuote,
+    Break,
+    Cite,
+    CiteItem,
+    Code,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Note,
+    Para,
+    Strong,
+    Text,
 )
 from .templates import TemplateSet
 from .view import DocumentView

@@ -62,5 +62,6 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
     finally:
         log.removeHandler(collector)
     if collector.messages:
-        raise BriefgenError("the PDF could not be laid out cleanly: " + "; ".join(collector.messages))
+        raise BriefgenError("the PDF could not be laid out cleanly: "
+                            + "; ".join(collector.messages))
     return pdf, len(laid_out.pages)

@@ -73,7 +73,8 @@ def format_date(value: dt.date, labels: dict[str, str]) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str, str]) -> DocumentView:
+def build_view(doc: LoadedDocument, audience: AudienceProfile,
+               labels: dict[str, str]) -> DocumentView:
     """Assemble the DocumentView of doc for one audience."""
     model = doc.model
     order = audience.sections or model.sections.order

@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from briefgen.docmodel import (
-    BlockQuote, Cite, CiteItem, Emph, Link, ListBlock, Note, Para, Strong, Text,
+    BlockQuote,
+    Cite,
+    CiteItem,
+    Emph,
+    Link,
+    ListBlock,
+    Note,
+    Para,
+    Strong,
+    Text,
 )
 from briefgen.markdown import parse
 
