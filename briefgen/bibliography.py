@@ -78,8 +78,8 @@ def _date_text(value: dt.date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def entry(ref: Reference, year: str) -> list[Inline]:
-    """Return the bibliography entry for ref as inline nodes."""
+def entry(ref: Reference, year: str, short: bool = False) -> list[Inline]:
+    """Return the bibliography entry for ref as inline nodes; short: authors, year, title."""
     out: list[Inline] = []
     names = ref.authors
     quoted = ref.type in ("article", "chapter", "news", "web")
@@ -93,6 +93,8 @@ def entry(ref: Reference, year: str) -> list[Inline]:
     else:
         out += _title(ref.title, quoted)
         out.append(Text(f" {year.rstrip('.')}."))
+    if short:
+        return out
     if ref.type == "chapter" and ref.container:
         out.append(Text(" In "))
         out.append(Emph([Text(ref.container)]))

@@ -250,6 +250,12 @@ def markdown_fields(model: Document) -> Iterator[tuple[tuple, str]]:
         for i, figure in enumerate(section.figures):
             if figure.source:
                 yield base + ("figures", i, "source"), figure.source
+    assessment = getattr(model, "assessment", None)  # book reviews
+    if assessment is not None:
+        for name in ("strengths", "gaps"):
+            for i, text in enumerate(getattr(assessment, name)):
+                yield ("assessment", name, i), text
+        yield ("assessment", "verdict"), assessment.verdict
 
 
 # -- consistency checks -------------------------------------------------------------

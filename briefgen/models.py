@@ -2,7 +2,7 @@
 
 Every model forbids unknown keys. Field descriptions feed `briefgen schema` and editors'
 completion. Consistency rules that need the whole document (citations resolve, table
-rows have as many cells as columns, files exist) live in `validate.py`.
+rows have as many cells as columns, files exist) live in `content.py`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,17 @@ from pydantic import (
 
 __all__ = [
     "KINDS",
+    "REPORT_SECTION_IDS",
     "SECTION_IDS",
+    "Assessment",
+    "Book",
+    "BookReview",
     "Document",
     "Figure",
     "Meta",
     "PolicyBrief",
+    "Report",
+    "ReportSections",
     "Quote",
     "Recommendation",
     "Reference",
@@ -36,6 +42,7 @@ __all__ = [
 ]
 
 SECTION_IDS = ("history", "strategic", "economic", "societal", "recommendations")
+REPORT_SECTION_IDS = ("methodology", *SECTION_IDS, "annex")
 BLOCK_IDS = ("key_points", "quotes", "tables", "timeline", "figures")
 
 Markdown = Annotated[str, Field(description="Markdown text: emphasis, links, lists, "
@@ -163,6 +170,9 @@ class Section(_Ordered):
     title: str
     lead: Markdown | None = Field(None, description="One opening paragraph.")
     body: Markdown | None = None
+    contributors: list[str] = Field(
+        default_factory=list, description="Book review: authors of the chapters behind this "
+                                          "section.")
     key_points: list[Markdown] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)
@@ -198,9 +208,18 @@ class Sections(_Ordered):
 
     @model_validator(mode="after")
     def _not_empty(self) -> Sections:
-        if not any(getattr(self, k) for k in SECTION_IDS):
-            raise ValueError(f"at least one section is needed: {', '.join(SECTION_IDS)}")
+        if not any(getattr(self, k) for k in self._ordered_keys):
+            raise ValueError(f"at least one section is needed: {', '.join(self._ordered_keys)}")
         return self
+
+
+class ReportSections(Sections):
+    """A report's sections: the five, plus how the work was done and an annex."""
+
+    _ordered_keys = REPORT_SECTION_IDS
+
+    methodology: Section | None = None
+    annex: Section | None = None
 
 
 class Reference(Model):
@@ -242,4 +261,47 @@ class PolicyBrief(Document):
     kind: Literal["policy-brief"]
 
 
-KINDS: dict[str, type[Document]] = {"policy-brief": PolicyBrief}
+class Book(Model):
+    """The book under review."""
+
+    title: str
+    subtitle: str | None = None
+    editors: list[str] = Field(default_factory=list, description="'Family, Given' each.")
+    authors: list[str] = Field(default_factory=list, description="'Family, Given' each.")
+    publisher: str
+    place: str | None = Field(None, description="Place of publication.")
+    year: int = Field(ge=1450, le=2999)
+    isbn: str | None = Field(None, pattern=r"^(97[89][- ]?)?[0-9][0-9 -]{7,15}[0-9Xx]$")
+    pages: int | None = Field(None, gt=0, description="Number of pages.")
+
+    @model_validator(mode="after")
+    def _someone_wrote_it(self) -> Book:
+        if not self.editors and not self.authors:
+            raise ValueError("a book needs 'authors' or 'editors'")
+        return self
+
+
+class Assessment(Model):
+    strengths: list[Markdown] = Field(min_length=1)
+    gaps: list[Markdown] = Field(min_length=1)
+    verdict: Markdown = Field(description="The reviewer's overall judgement, a short paragraph.")
+
+
+class BookReview(Document):
+    """A review-style summary of a book, its parts mapped onto the five sections."""
+
+    kind: Literal["book-review"]
+    book: Book
+    reviewer: Author
+    assessment: Assessment
+
+
+class Report(Document):
+    """The long form: the five sections plus methodology and annex, with a contents page."""
+
+    kind: Literal["report"]
+    sections: ReportSections
+
+
+KINDS: dict[str, type[Document]] = {"policy-brief": PolicyBrief, "book-review": BookReview,
+                                    "report": Report}

@@ -62,14 +62,24 @@ def find_documents(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
-    """Load every file, collecting all their errors before raising one ContentError."""
+    """Load every file, collecting all their errors before raising one ContentError.
+
+    Each document's warnings include its overruns of its audiences' length limits.
+    """
+    from .view import limit_warnings, load_labels
+
     names = list(templates.audiences)
     docs, problems = [], []
     for path in files:
         try:
-            docs.append(load(path, names))
+            doc = load(path, names)
         except ContentError as exc:
             problems += exc.diagnostics
+            continue
+        labels = load_labels(templates, doc.model.meta.language)
+        for audience in doc.model.audiences:
+            doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
+        docs.append(doc)
     if problems:
         raise ContentError(problems)
     return docs

@@ -68,6 +68,8 @@ class _InlineRenderer:
         if isinstance(node, Cite):
             return self.cite(node)
         if isinstance(node, Note):
+            if self.view.audience.notes == "hidden":
+                return Markup("")
             text = self.run(node.children)
             number = self.notes.add(text)
             # In print the span floats to the foot of the page (CSS footnotes); on screen
@@ -86,7 +88,9 @@ class _InlineRenderer:
                 f"{item.prefix} " if item.prefix else "",
                 year if item.suppress_author else f"{author} {year}",
                 f", {item.locator}" if item.locator else "")
-            parts.append(Markup('<a href="#ref-%s">%s</a>') % (item.id, label))
+            if item.id in self.view.linked_refs:
+                label = Markup('<a href="#ref-%s">%s</a>') % (item.id, label)
+            parts.append(label)
         return Markup('<span class="citation">(%s)</span>') % Markup("; ").join(parts)
 
     def blocks(self, blocks: list[Block]) -> Markup:

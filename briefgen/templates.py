@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError
 
 from .errors import ContentError, Diagnostic, UsageError
-from .models import SECTION_IDS, Model
+from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model
 
 __all__ = ["AudienceProfile", "TemplateSet", "builtin_dir"]
 
@@ -30,14 +30,56 @@ def builtin_dir() -> Path:
     raise UsageError(f"briefgen's built-in templates are missing (looked in {here / 'templates'})")
 
 
+Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#rrggbb")]
+
+
+class Theme(Model):
+    """Colours and fonts; each replaces one custom property of the stylesheet."""
+
+    primary: Colour | None = Field(None, description="Headings, title, table heads.")
+    accent: Colour | None = Field(None, description="Numbers, rules, the key-messages box.")
+    tint: Colour | None = Field(None, description="Background of boxes.")
+    serif: str | None = Field(None, description="Body font family, e.g. 'Georgia'.")
+    sans: str | None = Field(None, description="Heading font family, e.g. 'Arial'.")
+
+    def css(self) -> str:
+        """Return the :root rule that applies this theme, or '' if it changes nothing."""
+        values = {"primary": self.primary, "accent": self.accent, "tint": self.tint,
+                  "serif": f'"{self.serif}", serif' if self.serif else None,
+                  "sans": f'"{self.sans}", sans-serif' if self.sans else None}
+        rules = "; ".join(f"--{k}: {v}" for k, v in values.items() if v)
+        return f":root {{ {rules} }}" if rules else ""
+
+
+class Limits(Model):
+    """Length limits; `briefgen validate` warns when a document runs over them."""
+
+    words_per_section: int | None = Field(
+        None, gt=0, description="Most words in the text a section shows (lead, body).")
+    key_messages: int | None = Field(None, gt=0, description="Most key messages.")
+    pages: int | None = Field(None, gt=0, description="Most PDF pages; checked on build.")
+
+
 class AudienceProfile(Model):
-    """One audience variant: what appears, in which order, on what paper."""
+    """One audience variant: what appears, in which order, how long, on what paper."""
 
     name: str = Field("", description="Set from the file name.")
     label: str = Field(description="Human name, shown on the title block.")
     description: str = ""
-    sections: list[Literal[SECTION_IDS]] | None = Field(  # type: ignore[valid-type]
-        None, description="Sections to show, in order; default: the document's order.")
+    sections: list[Literal[REPORT_SECTION_IDS]] | None = Field(  # type: ignore[valid-type]
+        None, description="Sections to show, in order; default: all, in the document's order.")
+    blocks: list[Literal[BLOCK_IDS]] | None = Field(  # type: ignore[valid-type]
+        None, description="Section blocks to show; default: all.")
+    text: Literal["full", "lead"] = Field(
+        "full", description="'lead': show only each section's lead paragraph, not its body.")
+    references: Literal["full", "short", "hidden"] = Field(
+        "full", description="'short': a further-reading list of the works cited in what "
+                            "this variant shows.")
+    notes: Literal["footnotes", "endnotes", "hidden"] = "footnotes"
+    glossary: Literal["all", "used", "hidden"] = Field(
+        "all", description="'used': only the terms that occur in the text this variant shows.")
+    limits: Limits = Field(default_factory=Limits)
+    theme: Theme = Field(default_factory=Theme)
     page_size: Literal["A4", "Letter"] = "A4"
 
 

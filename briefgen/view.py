@@ -10,18 +10,20 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import mimetypes
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, is_dataclass
 from types import SimpleNamespace as Obj  # quotes, tables, entries: attribute bags
 from typing import Any
 
 from . import bibliography
 from .content import LoadedDocument
-from .docmodel import Block, Inline
-from .errors import UsageError
+from .docmodel import Block, Cite, Inline, Text
+from .errors import Diagnostic, UsageError
 from .models import Meta, Section
 from .templates import AudienceProfile, TemplateSet
 
-__all__ = ["DocumentView", "build_view"]
+__all__ = ["DocumentView", "build_view", "limit_warnings"]
 
 
 @dataclass
@@ -34,10 +36,12 @@ class BlockView:
 class SectionView:
     id: str
     title: str
+    number: str  # "1", "2", … in the order shown; "A" for an annex
     lead: list[Inline] | None
     body: list[Block]
     blocks: list[BlockView] = field(default_factory=list)
     items: list[Any] = field(default_factory=list)  # recommendations only
+    contributors: list[str] = field(default_factory=list)  # book reviews only
 
 
 @dataclass
@@ -56,6 +60,10 @@ class DocumentView:
     cite_labels: dict[str, tuple[str, str]]
     logo: str | None = None
     citation_style: str = bibliography.STYLE_NAME
+    book: Any = None  # book reviews: the book, the reviewer and the assessment
+    reviewer: Any = None
+    assessment: Any = None
+    linked_refs: set[str] = field(default_factory=set)  # ids with an entry to link to
 
     def section(self, section_id: str) -> SectionView | None:
         """Return the section with this id, or None if the audience leaves it out."""
@@ -77,20 +85,23 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
                labels: dict[str, str]) -> DocumentView:
     """Assemble the DocumentView of doc for one audience."""
     model = doc.model
-    order = audience.sections or model.sections.order
+    order = [sid for sid in (audience.sections or model.sections.order)
+             if getattr(model.sections, sid, None) is not None]
     counters = {"tables": 0, "figures": 0}
     sections: list[SectionView] = []
     for sid in order:
-        section = getattr(model.sections, sid, None)
-        if section is None:
-            continue
+        section = getattr(model.sections, sid)
         base = ("sections", sid)
         lead = doc.md(*base, "lead").inlines if section.lead else None
-        body = doc.md(*base, "body").blocks if section.body else []
-        view = SectionView(sid, section.title, lead, body)
+        full = audience.text == "full" or lead is None
+        body = doc.md(*base, "body").blocks if section.body and full else []
+        number = "A" if sid == "annex" else str(len(sections) + 1)
+        view = SectionView(sid, section.title, number, lead, body)
         if isinstance(section, Section):
+            shown = [k for k in section.order if audience.blocks is None or k in audience.blocks]
             view.blocks = [BlockView(kind, _block_items(doc, section, base, kind, counters, labels))
-                           for kind in section.order]
+                           for kind in shown]
+            view.contributors = section.contributors
         else:
             view.items = [Obj(number=i + 1, title=item.title,
                               text=doc.md(*base, "items", i, "text").blocks,
@@ -98,21 +109,102 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
                           for i, item in enumerate(section.items)]
         sections.append(view)
 
-    labels_by_id = bibliography.labels(model.references)
-    references = [Obj(id=ref.id, label=labels_by_id[ref.id],
-                      entry=bibliography.entry(ref, labels_by_id[ref.id][1]))
-                  for ref in bibliography.sort_references(model.references)]
     org = model.meta.organisation
-    return DocumentView(
+    out = DocumentView(
         kind=model.kind, name=doc.name, meta=model.meta, audience=audience, labels=labels,
         date_text=format_date(model.meta.date, labels),
         summary=doc.md("summary").blocks,
         key_messages=[doc.md("key_messages", i).inlines for i in range(len(model.key_messages))],
-        sections=sections, references=references,
-        glossary=sorted(model.glossary.items(), key=lambda kv: kv[0].casefold()),
-        cite_labels=labels_by_id,
+        sections=sections, references=[], glossary=[],
+        cite_labels=bibliography.labels(model.references),
         logo=data_uri(doc.folder / org.logo) if org and org.logo else None,
     )
+    assessment = getattr(model, "assessment", None)
+    if assessment is not None:
+        out.book, out.reviewer = model.book, model.reviewer
+        out.assessment = Obj(
+            strengths=[doc.md("assessment", "strengths", i).inlines
+                       for i in range(len(assessment.strengths))],
+            gaps=[doc.md("assessment", "gaps", i).inlines for i in range(len(assessment.gaps))],
+            verdict=doc.md("assessment", "verdict").blocks)
+
+    shown = [out.summary, out.key_messages, out.sections, out.assessment]
+    if audience.references != "hidden":
+        cited = cited_ids(shown)
+        refs = [ref for ref in bibliography.sort_references(model.references)
+                if audience.references == "full" or ref.id in cited]
+        short = audience.references == "short"
+        out.references = [Obj(id=ref.id, label=out.cite_labels[ref.id],
+                              entry=bibliography.entry(ref, out.cite_labels[ref.id][1], short))
+                          for ref in refs]
+        out.linked_refs = {ref.id for ref in refs}
+    if audience.glossary != "hidden":
+        text = " ".join(shown_text(shown)) if audience.glossary == "used" else ""
+        out.glossary = sorted(((term, expansion) for term, expansion in model.glossary.items()
+                               if audience.glossary == "all" or _occurs(term, text)),
+                              key=lambda kv: kv[0].casefold())
+    return out
+
+
+def limit_warnings(doc: LoadedDocument, audience: AudienceProfile,
+                   labels: dict[str, str]) -> list[Diagnostic]:
+    """Return a warning for each of the audience's length limits the document exceeds."""
+    limits, out = audience.limits, []
+    where = f"(the {audience.name} profile allows"
+    count = len(doc.model.key_messages)
+    if limits.key_messages and count > limits.key_messages:
+        out.append(doc.source.diagnostic(
+            ("key_messages",), f"{count} key messages {where} {limits.key_messages})",
+            severity="warning"))
+    if limits.words_per_section:
+        for section in build_view(doc, audience, labels).sections:
+            words = sum(len(t.split()) for t in shown_text([section.lead, section.body]))
+            if words > limits.words_per_section:
+                field = "body" if section.body else "lead"
+                out.append(doc.source.diagnostic(
+                    ("sections", section.id, field),
+                    f"{words} words {where} {limits.words_per_section} per section)",
+                    severity="warning"))
+    return out
+
+
+def _nodes(obj: Any) -> Iterator[Any]:
+    """Yield obj and everything inside it: nodes, views, attribute bags and lists."""
+    if isinstance(obj, (list, tuple)):
+        for item in obj:
+            yield from _nodes(item)
+    elif is_dataclass(obj) or isinstance(obj, Obj):
+        yield obj
+        for value in vars(obj).values():
+            yield from _nodes(value)
+
+
+def cited_ids(shown: Any) -> set[str]:
+    """Return the reference ids cited anywhere in shown, including quote and timeline cites."""
+    out: set[str] = set()
+    for node in _nodes(shown):
+        if isinstance(node, Cite):
+            out.update(item.id for item in node.items)
+        elif isinstance(getattr(node, "cite", None), str):
+            out.add(node.cite)
+    return out
+
+
+def shown_text(shown: Any) -> Iterator[str]:
+    """Yield the words a reader sees in shown: running text, titles and table cells."""
+    for node in _nodes(shown):
+        if isinstance(node, Text):
+            yield node.text
+        elif isinstance(node, (SectionView, Obj)):
+            for name in ("title", "caption"):
+                if isinstance(getattr(node, name, None), str):
+                    yield getattr(node, name)
+            for name in ("columns", "actors"):
+                yield from (v for v in getattr(node, name, None) or [] if isinstance(v, str))
+
+
+def _occurs(term: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text) is not None
 
 
 def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
