@@ -116,10 +116,10 @@ def _templates(args: argparse.Namespace) -> list[Path]:
 
 def _validate(args: argparse.Namespace) -> int:
     from .pipeline import find_documents, load_all
-    from .templates import TemplateSet
+    from .templates import for_documents
 
-    templates = TemplateSet(tuple(p.resolve() for p in _templates(args)))
-    docs = load_all(find_documents(_paths(args)), templates)
+    files = find_documents(_paths(args))
+    docs = load_all(files, for_documents(files, tuple(_templates(args))))
     warnings = [w for doc in docs for w in doc.warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -213,9 +213,10 @@ def _schema(args: argparse.Namespace) -> int:
 
 
 def _audiences(args: argparse.Namespace) -> int:
-    from .templates import TemplateSet
+    from .templates import for_documents
 
-    templates = TemplateSet(tuple(p.resolve() for p in _templates(args)))
+    # The profiles a build of this folder would see: --templates, then the project's own.
+    templates = for_documents([Path.cwd() / "content" / "_"], tuple(_templates(args)))
     for name, (profile, path) in sorted(templates.audiences.items()):
         print(f"{name:<14} {profile.label:<18} {profile.page_size:<7} {path}")
     return 0

@@ -7,6 +7,7 @@ rendered to bytes; then each file is written atomically. Renders run in this pro
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -16,11 +17,12 @@ from pathlib import Path
 from .content import LoadedDocument, load
 from .errors import ContentError, UsageError
 from .output import check_writable, write_atomic
-from .templates import TemplateSet
+from .templates import TemplateSet, for_documents
 
 __all__ = ["FORMATS", "Job", "Written", "build", "find_documents", "load_all", "render"]
 
 FORMATS = ("pdf", "docx", "html")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -146,11 +148,12 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
-    template_set = TemplateSet(tuple(Path(t).resolve() for t in templates))
-    for folder in template_set.user_dirs:
-        if not folder.is_dir():
-            raise UsageError(f"templates folder {folder} does not exist")
-    docs = load_all(find_documents(paths), template_set)
+    files = find_documents(paths)
+    template_set = for_documents(files, tuple(templates))
+    docs = load_all(files, template_set)
+    for doc in docs:
+        for warning in doc.warnings:
+            log.warning("%s", warning)
     out = Path(out)
     todo = plan(docs, template_set, out, audiences, formats)
     check_writable(out)
@@ -180,4 +183,8 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     for job, data, pages, seconds in rendered:
         write_atomic(job.path, data)
         written.append(Written(job, pages, len(data), seconds))
+        limit = template_set.audience(job.audience).limits.pages
+        if pages and limit and pages > limit:
+            log.warning("%s: warning: %d pages (the %s profile allows %d)",
+                        job.path, pages, job.audience, limit)
     return written

@@ -5,12 +5,16 @@ produced and maps it onto named styles from the reference document. The mapping:
 
 - an element in block position with `data-docx="Style Name"` becomes one paragraph in
   that style; without it, h1 -> Title, h2 -> Heading 1, h3 -> Heading 2, h4 -> Heading 3,
-  p -> Body Text (Quote inside blockquote), li -> List Bullet / List Number, figcaption
+  p -> Body Text (Quote inside blockquote, or the style a container names with
+  `data-docx-p`), li -> List Bullet / List Number, figcaption
   -> Caption; other block elements are containers whose children are walked;
 - inside a paragraph, `data-docx="Style"` names a character style; strong/em/sup/code/a
   become Strong, Emphasis, superscript, Code and hyperlinks;
 - `data-docx="skip"` leaves an element out, `"tab"` is a tab, `"header"`/`"footer"` fill
-  Word's page header and footer, and `data-field="PAGE"` inserts a field;
+  Word's page header and footer, and `data-field="PAGE"` inserts a field; `"toc"` on a
+  list of links makes Word's table-of-contents field, its result already filled in with
+  those entries, so the contents show when the file is first opened; `"pagebreak"` starts
+  a new page;
 - tables become Word tables in the style named by data-docx, header rows repeating.
 """
 
@@ -37,7 +41,7 @@ BLOCK_TAGS = PARAGRAPH_TAGS | {
     "div", "section", "aside", "header", "footer", "main", "article", "nav", "figure",
     "blockquote", "ul", "ol", "li", "dl", "table", "img", "body", "hr"}
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
-SPECIAL = {"skip", "tab", "header", "footer"}
+SPECIAL = {"skip", "tab", "header", "footer", "toc", "pagebreak"}
 
 
 def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
@@ -111,7 +115,7 @@ class _Writer:
 
     # -- block level -----------------------------------------------------------------
     def blocks(self, element: _Element, list_tag: str | None = None, depth: int = 0,
-               in_quote: bool = False) -> None:
+               para: str = "Body Text") -> None:
         """Walk element's children in block context, starting paragraphs as needed."""
         loose: list[Any] = []  # text and inline elements outside any paragraph
         if _has_text(element.text):
@@ -122,7 +126,7 @@ class _Writer:
             if child.tag in BLOCK_TAGS or child.get("data-docx") in ("header", "footer"):
                 self._flush(loose)
                 loose = []
-                self.block(child, list_tag, depth, in_quote)
+                self.block(child, list_tag, depth, para)
                 if _has_text(child.tail):
                     loose.append(child.tail)
             else:
@@ -131,7 +135,7 @@ class _Writer:
                     loose.append(child.tail)
         self._flush(loose)
 
-    def block(self, el: _Element, list_tag: str | None, depth: int, in_quote: bool) -> None:
+    def block(self, el: _Element, list_tag: str | None, depth: int, para: str) -> None:
         role = el.get("data-docx")
         if role == "skip" or el.tag == "hr":
             return
@@ -139,6 +143,11 @@ class _Writer:
             self.pending_ids.append(el.get("id"))
         if role in ("header", "footer"):
             self.header_footer(el, role)
+        elif role == "toc":
+            self.toc(el)
+        elif role == "pagebreak":
+            from docx.enum.text import WD_BREAK
+            self._new_paragraph("Normal").add_run().add_break(WD_BREAK.PAGE)
         elif el.tag == "table":
             self.table(el)
         elif el.tag == "img":
@@ -148,15 +157,15 @@ class _Writer:
         elif el.tag in HEADINGS:
             self.paragraph(el, HEADINGS[el.tag])
         elif el.tag in PARAGRAPH_TAGS:
-            self.paragraph(el, "Quote" if in_quote and el.tag == "p" else
-                           "Caption" if el.tag in ("figcaption", "caption") else "Body Text")
+            self.paragraph(el, "Caption" if el.tag in ("figcaption", "caption") else para)
         elif el.tag == "li" and not any(c.tag in BLOCK_TAGS for c in el if isinstance(c.tag, str)):
             base = "List Number" if list_tag == "ol" else "List Bullet"
             self.paragraph(el, base if depth <= 1 else f"{base} {min(depth, 3)}")
         elif el.tag in ("ul", "ol"):
-            self.blocks(el, el.tag, depth + 1, in_quote)
+            self.blocks(el, el.tag, depth + 1, para)
         else:
-            self.blocks(el, list_tag, depth, in_quote or el.tag == "blockquote")
+            para = "Quote" if el.tag == "blockquote" else el.get("data-docx-p") or para
+            self.blocks(el, list_tag, depth, para)
 
     def _flush(self, loose: list[Any]) -> None:
         if not any(isinstance(item, str) and item.strip() or not isinstance(item, str)
@@ -298,21 +307,41 @@ class _Writer:
             paragraph._p.insert(0, start)
         paragraph._p.append(end)
 
-    def _field(self, paragraph: Any, code: str, placeholder: str, fmt: dict) -> None:
-        """Insert a complex field such as PAGE or NUMPAGES, showing placeholder until updated."""
-        def field_char(kind: str) -> None:
-            char = self.OxmlElement("w:fldChar")
-            char.set(self.qn("w:fldCharType"), kind)
-            paragraph.add_run()._r.append(char)
+    def _field_char(self, paragraph: Any, kind: str) -> None:
+        char = self.OxmlElement("w:fldChar")
+        char.set(self.qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(char)
 
-        field_char("begin")
+    def _field_start(self, paragraph: Any, code: str) -> None:
+        """Open a complex field: begin, its instruction, separate; the result follows."""
+        self._field_char(paragraph, "begin")
         instr = self.OxmlElement("w:instrText")
         instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        instr.text = f" {code.upper()} "
+        instr.text = f" {code} "
         paragraph.add_run()._r.append(instr)
-        field_char("separate")
+        self._field_char(paragraph, "separate")
+
+    def _field(self, paragraph: Any, code: str, placeholder: str, fmt: dict) -> None:
+        """Insert a complex field such as PAGE or NUMPAGES, showing placeholder until updated."""
+        self._field_start(paragraph, code.upper())
         self._text(paragraph, placeholder.strip() or "1", fmt)
-        field_char("end")
+        self._field_char(paragraph, "end")
+
+    def toc(self, el: _Element) -> None:
+        """Write a TOC field whose current result is the template's list of entries."""
+        for heading in el.xpath("./h1|./h2|./h3"):
+            self.paragraph(heading, "TOC Heading")
+        entries = el.xpath(".//li")
+        for index, li in enumerate(entries):
+            depth = len(li.xpath("ancestor::li")) + 1
+            paragraph = self._new_paragraph(f"TOC {min(depth, 3)}")
+            if index == 0:
+                # Heading levels 1-2 (\\o), as hyperlinks (\\h), no page numbers on the web.
+                self._field_start(paragraph, 'TOC \\o "1-2" \\h \\z \\u')
+            for child in li.xpath("./a|./span"):
+                self.inline(paragraph, child, {})
+            if index == len(entries) - 1:
+                self._field_char(paragraph, "end")
 
     # -- header, footer, tables, pictures ------------------------------------------
     def header_footer(self, el: _Element, role: str) -> None:

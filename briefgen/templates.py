@@ -18,7 +18,9 @@ from pydantic import Field, ValidationError
 from .errors import ContentError, Diagnostic, UsageError
 from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model
 
-__all__ = ["AudienceProfile", "TemplateSet", "builtin_dir"]
+__all__ = ["AudienceProfile", "TemplateSet", "builtin_dir", "for_documents"]
+
+PARTS = ("html", "css", "audiences", "docx", "labels", "fonts")
 
 
 def builtin_dir() -> Path:
@@ -28,6 +30,38 @@ def builtin_dir() -> Path:
         if (candidate / "html").is_dir():
             return candidate
     raise UsageError(f"briefgen's built-in templates are missing (looked in {here / 'templates'})")
+
+
+def project_templates(document: Path) -> Path | None:
+    """Return the `templates/` folder of the project a document belongs to, if any.
+
+    Like MkDocs' custom_dir, it sits beside the content: the nearest folder named
+    `templates` in the document's folder or one of its parents that holds at least one of
+    html/, css/, audiences/, docx/, labels/ or fonts/. briefgen's own folder never counts.
+    """
+    builtin = builtin_dir().resolve()
+    for folder in document.resolve().parents:
+        candidate = folder / "templates"
+        if candidate.resolve() == builtin:
+            return None
+        if candidate.is_dir() and any((candidate / part).is_dir() for part in PARTS):
+            return candidate.resolve()
+    return None
+
+
+def for_documents(documents: list[Path], explicit: tuple[str | Path, ...] = ()) -> TemplateSet:
+    """Return the template set for a build: --templates folders, then each project's own."""
+    dirs: list[Path] = []
+    for folder in explicit:
+        path = Path(folder).resolve()
+        if not path.is_dir():
+            raise UsageError(f"templates folder {folder} does not exist")
+        dirs.append(path)
+    for document in documents:
+        found = project_templates(document)
+        if found and found not in dirs:
+            dirs.append(found)
+    return TemplateSet(tuple(dirs))
 
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#rrggbb")]

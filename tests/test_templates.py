@@ -15,10 +15,10 @@ SECTIONS = ["History", "Strategy", "Economy", "Society", "Recommendations"]
 
 
 def reversed_template(folder):
-    """A user copy of the built-in policy-brief template that walks the sections backwards."""
-    original = (builtin_dir() / "html" / "policy-brief.html").read_text(encoding="utf-8")
+    """A user copy of one built-in block template that walks the sections backwards."""
+    original = (builtin_dir() / "html" / "blocks" / "sections.html").read_text(encoding="utf-8")
     assert "{% for section in doc.sections %}" in original
-    target = folder / "html" / "policy-brief.html"
+    target = folder / "html" / "blocks" / "sections.html"
     target.parent.mkdir(parents=True)
     target.write_text(original.replace("{% for section in doc.sections %}",
                                        "{% for section in doc.sections | reverse %}"),

@@ -61,6 +61,20 @@ PARAGRAPH_STYLES = {
     "Colophon": ("Normal", SANS, 7.5, MUTED, False, False, 0, 3, {}),
     "Table Text": ("Normal", SANS, 8, INK, False, False, 0, 0, {}),
     "Table Heading": ("Normal", SANS, 8, "FFFFFF", True, False, 0, 0, {}),
+    "TOC Heading": ("Normal", SANS, 13, PRIMARY, True, False, 0, 10, {"keep": True}),
+    "TOC 1": ("Normal", SANS, 10, INK, False, False, 4, 2, {}),
+    "TOC 2": ("Normal", SANS, 9, MUTED, False, False, 0, 1, {"indent": 0.6}),
+    "TOC 3": ("Normal", SANS, 9, MUTED, False, False, 0, 1, {"indent": 1.2}),
+    "Contributors": ("Normal", SANS, 8, MUTED, False, True, 0, 6, {}),
+    "Book Heading": ("Normal", SERIF, 12, PRIMARY, True, True, 4, 2,
+                     {"shade": TINT, "border_left": PRIMARY, "keep": True}),
+    "Book Details": ("Normal", SANS, 8.5, INK, False, False, 0, 0,
+                     {"shade": TINT, "border_left": PRIMARY}),
+    "Verdict Title": ("Normal", SANS, 9.5, "FFFFFF", True, False, 8, 0,
+                      {"caps": True, "shade": PRIMARY, "keep": True}),
+    "Verdict": ("Normal", SERIF, 10.5, INK, False, True, 0, 10,
+                {"shade": TINT, "border_left": PRIMARY}),
+    "Assessment Heading": ("Normal", SANS, 10, ACCENT, True, False, 8, 3, {"keep": True}),
 }
 
 # name: (font, colour, bold, italic, superscript)
