@@ -171,8 +171,9 @@ def _build(args: argparse.Namespace) -> int:
     table.add_column("size", justify="right")
     table.add_column("seconds", justify="right")
     for item in written:
-        table.add_row(str(item.job.path.relative_to(common)), str(item.pages) if item.pages else "–",
-                      _size(item.size), f"{item.seconds:.2f}")
+        pages = str(item.pages) if item.pages else "–"
+        table.add_row(str(item.job.path.relative_to(common)), pages, _size(item.size),
+                      f"{item.seconds:.2f}")
     Console().print(table)
     return 0
 
@@ -194,31 +195,44 @@ def _new(args: argparse.Namespace) -> int:
         target = target / "brief.yaml" if not target.suffix else target
     if target.exists():
         raise UsageError(f"{target} already exists; briefgen new never overwrites a file")
-    write_atomic(target, (starters / f"{args.kind}.yaml").read_bytes())
-    print(f"wrote {target}; check it with: briefgen validate {target}")
+    # The modeline points YAML editors (yaml-language-server) at a schema written beside it.
+    schema_path = target.parent / f"{args.kind}.schema.json"
+    modeline = f"# yaml-language-server: $schema={schema_path.name}\n"
+    write_atomic(target, modeline.encode() + (starters / f"{args.kind}.yaml").read_bytes())
+    if not schema_path.exists():
+        write_atomic(schema_path, _schema_text(args.kind).encode())
+    print(f"wrote {target} and {schema_path.name}; check it with: briefgen validate {target}")
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
-    import json
-
     from .models import KINDS
 
     if args.kind not in KINDS:
         raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(KINDS)}")
-    schema = KINDS[args.kind].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    print(_schema_text(args.kind))
     return 0
 
 
+def _schema_text(kind: str) -> str:
+    import json
+
+    from .models import KINDS
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              **KINDS[kind].model_json_schema()}
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
 def _audiences(args: argparse.Namespace) -> int:
-    from .templates import for_documents
+    from .templates import builtin_dir, for_documents
 
     # The profiles a build of this folder would see: --templates, then the project's own.
     templates = for_documents([Path.cwd() / "content" / "_"], tuple(_templates(args)))
+    builtin = builtin_dir()
     for name, (profile, path) in sorted(templates.audiences.items()):
-        print(f"{name:<14} {profile.label:<18} {profile.page_size:<7} {path}")
+        origin = "built-in" if path.is_relative_to(builtin) else "project"
+        print(f"{name:<14} {profile.label:<18} {profile.page_size:<7} {origin:<9} {path}")
     return 0
 
 
