@@ -83,3 +83,38 @@ def test_user_audience_profile_overrides_builtin(tmp_path):
     profile, path = templates.audiences["public"]
     assert profile.label == "Citizens" and path.parent == tmp_path / "audiences"
     assert templates.audiences["academic"][1].parent == builtin_dir() / "audiences"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A user's project: content/ and a templates/ folder beside it overriding one block
+    template and the Word reference document."""
+    root = tmp_path_factory.mktemp("project")
+    doc = root / "content" / "note" / "brief.yaml"
+    doc.parent.mkdir(parents=True)
+    doc.write_text(MINIMAL, encoding="utf-8")
+    block = root / "templates" / "html" / "blocks" / "key_messages.html"
+    block.parent.mkdir(parents=True)
+    original = (builtin_dir() / "html" / "blocks" / "key_messages.html").read_text()
+    block.write_text(original.replace("{{ labels.key_messages }}", "Our Bottom Line"))
+    reference = docx.Document(str(builtin_dir() / "docx" / "reference.docx"))
+    reference.styles["Heading 1"].font.name = "DejaVu Serif"
+    (root / "templates" / "docx").mkdir()
+    reference.save(str(root / "templates" / "docx" / "reference.docx"))
+    written = build([root / "content"], out=root / "build")
+    return {w.job.format: w.job.path for w in written}
+
+
+def test_project_block_override_reaches_every_format(project):
+    assert "Our Bottom Line" in project["html"].read_text(encoding="utf-8")
+    text = " ".join(page.extract_text() for page in PdfReader(project["pdf"]).pages)
+    assert "OUR BOTTOM LINE" in text.upper() and "KEY MESSAGES" not in text.upper()
+    boxes = [p.text for p in docx.Document(str(project["docx"])).paragraphs
+             if p.style.name == "Box Title"]
+    assert boxes == ["Our Bottom Line"]
+
+
+def test_project_reference_docx_styles_the_output(project):
+    document = docx.Document(str(project["docx"]))
+    assert document.styles["Heading 1"].font.name == "DejaVu Serif"
+    assert [p.style.name for p in document.paragraphs if p.text == "History"] == ["Heading 1"]
