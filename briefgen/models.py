@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    WithJsonSchema,
     model_validator,
 )
 
@@ -67,7 +68,10 @@ def _partial_date(value: Any) -> Any:
                      f"(2016-09-24), found {value!r}")
 
 
-PartialDate = Annotated[str, BeforeValidator(_partial_date)]
+PartialDate = Annotated[str, BeforeValidator(_partial_date), WithJsonSchema({
+    "anyOf": [{"type": "integer", "minimum": 1000, "maximum": 2999},
+              {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}],
+    "description": "A year, a year-month ('2016-09') or an ISO date."})]
 ReferenceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
                                    description="A reference id as used in [@id].")]
 
