@@ -43,7 +43,7 @@ PARAGRAPH_STYLES = {
     "Edition": ("Normal", SANS, 8, MUTED, False, False, 0, 18, {}),
     "Byline": ("Normal", SANS, 9, INK, False, False, 0, 14, {}),
     "Draft Mark": ("Normal", SANS, 11, ACCENT, True, False, 0, 6, {"caps": True}),
-    "Box Title": ("Normal", SANS, 9.5, ACCENT, True, False, 0, 4,
+    "Box Title": ("Normal", SANS, 9.5, ACCENT, True, False, 12, 4,
                   {"caps": True, "shade": TINT, "border_left": ACCENT, "keep": True}),
     "Box Bullet": ("List Bullet", SANS, 9.5, INK, False, False, 0, 4,
                    {"shade": TINT, "border_left": ACCENT}),
