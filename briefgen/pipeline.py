@@ -183,7 +183,8 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     for job, data, pages, seconds in rendered:
         write_atomic(job.path, data)
         written.append(Written(job, pages, len(data), seconds))
-        limit = template_set.audience(job.audience).limits.pages
+        kind = next(doc.model.kind for doc in docs if doc.path == job.source)
+        limit = template_set.audience(job.audience).limits.for_kind(kind).pages
         if pages and limit and pages > limit:
             log.warning("%s: warning: %d pages (the %s profile allows %d)",
                         job.path, pages, job.audience, limit)

@@ -92,6 +92,12 @@ class Limits(Model):
         None, gt=0, description="Most words in the text a section shows (lead, body).")
     key_messages: int | None = Field(None, gt=0, description="Most key messages.")
     pages: int | None = Field(None, gt=0, description="Most PDF pages; checked on build.")
+    kinds: list[str] | None = Field(
+        None, description="Document kinds the limits apply to; default: every kind.")
+
+    def for_kind(self, kind: str) -> Limits:
+        """Return these limits if they apply to kind, else no limits at all."""
+        return self if self.kinds is None or kind in self.kinds else Limits()
 
 
 class AudienceProfile(Model):

@@ -149,7 +149,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
 def limit_warnings(doc: LoadedDocument, audience: AudienceProfile,
                    labels: dict[str, str]) -> list[Diagnostic]:
     """Return a warning for each of the audience's length limits the document exceeds."""
-    limits, out = audience.limits, []
+    limits, out = audience.limits.for_kind(doc.model.kind), []
     where = f"(the {audience.name} profile allows"
     count = len(doc.model.key_messages)
     if limits.key_messages and count > limits.key_messages:
