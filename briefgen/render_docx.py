@@ -218,7 +218,12 @@ class _Writer:
         if role == "skip":
             return
         if role == "tab":
-            paragraph.add_run().add_tab()
+            if fmt.get("link") is not None:  # keep the tab inside the hyperlink
+                run = self.OxmlElement("w:r")
+                run.append(self.OxmlElement("w:tab"))
+                fmt["link"].append(run)
+            else:
+                paragraph.add_run().add_tab()
             return
         if el.get("data-field"):
             self._field(paragraph, el.get("data-field"), el.text_content() or "1", fmt)
@@ -249,8 +254,7 @@ class _Writer:
         if not text:
             return
         text = re.sub(r"\s+", " ", text)
-        if text.startswith(" ") and (not paragraph.runs or paragraph.text.endswith((" ", "\t"))
-                                     or not paragraph.text):
+        if text.startswith(" ") and _at_word_start(paragraph):
             text = text.lstrip()
         if not text:
             return
@@ -404,6 +408,15 @@ class _Writer:
         else:
             shape = run.add_picture(data, width=self.text_width)
         shape._inline.docPr.set("descr", el.get("alt") or "")
+
+
+def _at_word_start(paragraph: Any) -> bool:
+    """Whether the paragraph so far (hyperlinks included) is empty or ends in a space or tab."""
+    written = paragraph._p.xpath(".//w:t|.//w:tab")
+    if not written:
+        return True
+    last = written[-1]
+    return last.tag.endswith("}tab") or (last.text or "").endswith(" ")
 
 
 def _has_text(text: str | None) -> bool:
