@@ -129,3 +129,16 @@ def test_new_writes_a_starter_that_validates_and_never_overwrites(tmp_path):
     again = run("new", "policy-brief", str(target))
     assert again.returncode == 2 and "already exists" in again.stderr
     assert target.read_text(encoding="utf-8") == text
+
+
+def test_limit_overruns_warn_and_strict_makes_them_errors(write_doc, tmp_path):
+    (tmp_path / "tpl" / "audiences").mkdir(parents=True)
+    (tmp_path / "tpl" / "audiences" / "terse.yaml").write_text(
+        "label: Terse\nlimits: {key_messages: 2}\n")
+    path = write_doc(MINIMAL.replace("audiences: [academic]", "audiences: [terse]"))
+    args = ["validate", str(path), "--templates", str(tmp_path / "tpl")]
+    relaxed = run(*args)
+    assert relaxed.returncode == 0 and "1 document valid, 1 warning" in relaxed.stdout
+    assert f"{path}:9:15: warning: key_messages:" in relaxed.stderr
+    strict = run(*args, "--strict")
+    assert strict.returncode == 1 and "nothing was written" in strict.stderr
