@@ -191,8 +191,8 @@ def _new(args: argparse.Namespace) -> int:
     if args.kind not in kinds:
         raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(kinds)}")
     target = Path(args.path)
-    if target.suffix not in (".yaml", ".yml"):
-        target = target / "brief.yaml" if not target.suffix else target
+    if not target.suffix:  # a folder: the file goes inside it
+        target = target / "brief.yaml"
     if target.exists():
         raise UsageError(f"{target} already exists; briefgen new never overwrites a file")
     # The modeline points YAML editors (yaml-language-server) at a schema written beside it.

@@ -271,7 +271,7 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
         ids.setdefault(ref.id, i)
     known = sorted(ids)
 
-    lines = doc.path.read_text(encoding="utf-8").splitlines()
+    lines = smap.lines
 
     def column_of(needle: str, where: tuple, offset: int) -> int | None:
         # Inside a block scalar, point at the text itself, not at the start of the line.

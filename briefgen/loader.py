@@ -44,6 +44,7 @@ class SourceMap:
     values: dict[Path_, Position] = field(default_factory=dict)
     keys: dict[Path_, Position] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)  # duplicate keys, bad dates
+    lines: list[str] = field(default_factory=list)  # the file's text, to point into scalars
 
     def find(self, path: Path_, *, key: bool = False) -> Position | None:
         """Return the position of path, or of its nearest ancestor that has one."""
@@ -173,6 +174,7 @@ def load_yaml(path: Path) -> tuple[dict[str, Any], SourceMap]:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#")
                                for ln in text.splitlines()):
         raise fail("the file is empty; expected a mapping with at least 'kind' and 'meta'", 1, 1)
+    smap.lines = text.splitlines()
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -180,11 +180,11 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
                     progress(job)
 
     written = []
+    kinds = {doc.path: doc.model.kind for doc in docs}
     for job, data, pages, seconds in rendered:
         write_atomic(job.path, data)
         written.append(Written(job, pages, len(data), seconds))
-        kind = next(doc.model.kind for doc in docs if doc.path == job.source)
-        limit = template_set.audience(job.audience).limits.for_kind(kind).pages
+        limit = template_set.audience(job.audience).limits.for_kind(kinds[job.source]).pages
         if pages and limit and pages > limit:
             log.warning("%s: warning: %d pages (the %s profile allows %d)",
                         job.path, pages, job.audience, limit)
