@@ -1,23 +1,30 @@
-"""Format references in one citation style: Chicago author-date (17th edition).
+"""Format references in one citation style: Chicago notes and bibliography (17th edition).
 
-In-text labels look like (Khan 2025, p. 4); the list is sorted by first author, then
-year, with 2025a/2025b where one author has several works in a year. Entries are built
-as inline nodes, so italics and links survive into every output format.
+A citation becomes a shortened note, "Khan, “Evolving Nature,” 4." (author's family
+name, a short title, the locator), and the reference list gives each work in full,
+"Khan, Muhammad. “The Evolving Nature ….” *Journal* 12, no. 3 (2025): 1–20.", sorted by
+first author. Shortened notes are Chicago's recommendation when a full bibliography is
+printed (CMOS 17, 14.29). Everything is built as inline nodes, so italics and links
+survive into every output format.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import re
+from collections.abc import Callable
 
-from .docmodel import Emph, Inline, Link, Text
+from .docmodel import CiteItem, Emph, Inline, Link, Text
 from .models import Reference
 
-__all__ = ["STYLE_NAME", "entry", "labels", "sort_references"]
+__all__ = ["STYLE_NAME", "entry", "note", "short_title", "sort_references"]
 
-STYLE_NAME = "Chicago author-date"
+STYLE_NAME = "Chicago notes and bibliography (17th edition), shortened notes"
 _MONTHS = ("January February March April May June July August September October "
            "November December").split()
+_QUOTED = ("article", "chapter", "news", "web")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "the", "to",
+                "with"}
 
 
 def _family(name: str) -> str:
@@ -31,18 +38,11 @@ def _given_first(name: str) -> str:
     return f"{given} {family}"
 
 
-def _author_label(ref: Reference) -> str:
-    names = [_family(a) for a in ref.authors]
-    if not names:
-        title = ref.short_title or ref.title
-        return f"“{title}”" if ref.type in ("article", "chapter", "news", "web") else title
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    if len(names) == 3:
-        return f"{names[0]}, {names[1]} and {names[2]}"
-    return f"{names[0]} et al."
+def _series(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B, and C': Chicago's serial comma."""
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 def _year(ref: Reference) -> str:
@@ -51,26 +51,73 @@ def _year(ref: Reference) -> str:
     return str(ref.date.year if isinstance(ref.date, dt.date) else ref.date)
 
 
-def _sort_key(ref: Reference) -> tuple[str, str, str]:
-    first = _family(ref.authors[0]) if ref.authors else ref.title
-    return (first.casefold(), _year(ref), ref.title.casefold())
-
-
 def sort_references(refs: list[Reference]) -> list[Reference]:
-    """Return refs in bibliography order."""
-    return sorted(refs, key=_sort_key)
+    """Return refs in bibliography order: first author (or title), then title, then year."""
+    def key(ref: Reference) -> tuple[str, str, str]:
+        first = _family(ref.authors[0]) if ref.authors else ref.title.removeprefix("The ")
+        return (first.casefold(), ref.title.casefold(), _year(ref))
+    return sorted(refs, key=key)
 
 
-def labels(refs: list[Reference]) -> dict[str, tuple[str, str]]:
-    """Map each reference id to (author part, year part) of its in-text label."""
-    groups: dict[tuple[str, str], list[Reference]] = defaultdict(list)
-    for ref in sort_references(refs):
-        groups[(_author_label(ref), _year(ref))].append(ref)
-    out: dict[str, tuple[str, str]] = {}
-    for (author, year), members in groups.items():
-        for i, ref in enumerate(members):
-            suffix = "abcdefghijklmnopqrstuvwxyz"[i % 26] if len(members) > 1 else ""
-            out[ref.id] = (author, year + suffix)
+def short_title(ref: Reference) -> str:
+    """Return the title for short notes: short_title, else the title's first key words.
+
+    Chicago asks for up to four words: here the main title (before any colon), without a
+    leading article, up to the first small word after two words ("Evolving Nature of …"
+    gives "Evolving Nature"), and at most four words.
+    """
+    if ref.short_title:
+        return ref.short_title
+    words = re.split(r"[:?!]\s", ref.title, maxsplit=1)[0].split()
+    if len(words) > 1 and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    for index, word in enumerate(words[:5]):
+        if index >= 2 and word.lower() in _SMALL_WORDS:
+            return " ".join(words[:index])
+    return " ".join(words[:4])
+
+
+def _locator(text: str) -> str:
+    # Chicago notes give bare page numbers: "p. 4" -> "4"; "Table 3" stays as written.
+    return re.sub(r"^pp?\.\s*", "", text.strip())
+
+
+def note(items: list[tuple[Reference, CiteItem]], linked: Callable[[str], bool],
+         sentence: bool = True) -> list[Inline]:
+    """Return the shortened note for one citation of one or more works.
+
+    linked(id) says whether the work has a bibliography entry to link to; sentence
+    capitalises the note's first word and ends it with a full stop, as a footnote is a
+    sentence; without it (a source line under a table) the caller punctuates.
+    """
+    out: list[Inline] = []
+    for index, (ref, item) in enumerate(items):
+        parts: list[Inline] = []
+        lead = f"{item.prefix} " if item.prefix else ""
+        if ref.authors and not item.suppress_author:
+            names = [_family(a) for a in ref.authors]
+            lead += (f"{names[0]} et al." if len(names) > 3 else _series(names)) + ", "
+        if sentence and index == 0 and lead:
+            lead = lead[0].upper() + lead[1:]
+        if lead:
+            parts.append(Text(lead))
+        title = short_title(ref)
+        last = index == len(items) - 1
+        end = "." if last and sentence else ""
+        if ref.type in _QUOTED:
+            # Commas and full stops go inside the closing quotation mark, semicolons outside.
+            inner = "," if item.locator else end
+            parts.append(Text(f"“{title}{inner}”"))
+            if item.locator:
+                parts.append(Text(f" {_locator(item.locator)}{end}"))
+        else:
+            if sentence and index == 0 and not lead:
+                title = title[0].upper() + title[1:]
+            parts.append(Emph([Text(title)]))
+            parts.append(Text(f", {_locator(item.locator)}{end}" if item.locator else end))
+        out += [Link(f"#ref-{ref.id}", parts)] if linked(ref.id) else parts
+        if not last:
+            out.append(Text("; "))
     return out
 
 
@@ -78,54 +125,13 @@ def _date_text(value: dt.date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def entry(ref: Reference, year: str, short: bool = False) -> list[Inline]:
-    """Return the bibliography entry for ref as inline nodes; short: authors, year, title."""
-    out: list[Inline] = []
-    names = ref.authors
-    quoted = ref.type in ("article", "chapter", "news", "web")
-    if names:
-        shown = [names[0]] + [_given_first(n) for n in names[1:]]
-        joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + ", and " + shown[-1]
-        if len(shown) == 2:
-            joined = f"{shown[0]} and {shown[1]}"
-        out.append(Text(f"{joined.rstrip('.')}. {year.rstrip('.')}. "))
-        out += _title(ref.title, quoted)
-    else:
-        out += _title(ref.title, quoted)
-        out.append(Text(f" {year.rstrip('.')}."))
-    if short:
-        return out
-    if ref.type == "chapter" and ref.container:
-        out.append(Text(" In "))
-        out.append(Emph([Text(ref.container)]))
-        if ref.editors:
-            out.append(Text(", edited by " + " and ".join(_given_first(e) for e in ref.editors)))
-        if ref.pages:
-            out.append(Text(f", {ref.pages}"))
-        out.append(Text("."))
-    elif ref.container:
-        out.append(Text(" "))
-        out.append(Emph([Text(ref.container)]))
-        if ref.volume:
-            out.append(Text(f" {ref.volume}"))
-            if ref.issue:
-                out.append(Text(f" ({ref.issue})"))
-        if isinstance(ref.date, dt.date) and ref.type in ("news", "web"):
-            out.append(Text(f", {_MONTHS[ref.date.month - 1]} {ref.date.day}"))
-        if ref.pages:
-            out.append(Text(f": {ref.pages}" if ref.volume else f", {ref.pages}"))
-        out.append(Text("."))
-    if ref.publisher:
-        out.append(Text(f" {ref.publisher}."))
-    if ref.note:
-        out.append(Text(f" {ref.note.rstrip('.')}."))
-    if ref.accessed and ref.url:
-        out.append(Text(f" Accessed {_date_text(ref.accessed)}."))
-    if ref.url:
-        out.append(Text(" "))
-        out.append(Link(ref.url, [Text(ref.url)]))
-        out.append(Text("."))
-    return out
+def _authors(names: list[str], editors: bool = False) -> str:
+    shown = [names[0]] + [_given_first(n) for n in names[1:]]
+    joined = shown[0] if len(shown) == 1 else (
+        f"{shown[0]}, and {shown[1]}" if len(shown) == 2 else _series(shown))
+    if editors:
+        joined += ", ed." if len(names) == 1 else ", eds."
+    return joined
 
 
 def _title(title: str, quoted: bool) -> list[Inline]:
@@ -133,3 +139,44 @@ def _title(title: str, quoted: bool) -> list[Inline]:
     if quoted:
         return [Text(f"“{title}.”")]
     return [Emph([Text(title)]), Text(".")]
+
+
+def entry(ref: Reference, short: bool = False) -> list[Inline]:
+    """Return the bibliography entry for ref; short gives authors, title and year only."""
+    out: list[Inline] = []
+    names, as_editors = (ref.authors, False) if ref.authors else (
+        (ref.editors, True) if ref.type == "book" else ([], False))
+    if names:
+        out.append(Text(_authors(names, as_editors).rstrip(".") + ". "))
+    out += _title(ref.title, ref.type in _QUOTED)
+    year = _year(ref)
+    if short:
+        out.append(Text(f" {year}."))
+        return out
+    dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web")
+    when = _date_text(ref.date) if dated else year  # type: ignore[arg-type]
+    if ref.type == "chapter" and ref.container:
+        out += [Text(" In "), Emph([Text(ref.container)])]
+        if ref.editors:
+            out.append(Text(", edited by " + _series([_given_first(e) for e in ref.editors])))
+        if ref.pages:
+            out.append(Text(f", {ref.pages}"))
+        out.append(Text(f". {ref.publisher}, {year}." if ref.publisher else f", {year}."))
+    elif ref.type == "article" and ref.container:
+        out += [Text(" "), Emph([Text(ref.container)])]
+        volume = f" {ref.volume}" if ref.volume else ""
+        volume += f", no. {ref.issue}" if ref.issue else ""
+        pages = f": {ref.pages}" if ref.pages else ""
+        out.append(Text(f"{volume} ({year}){pages}."))
+    elif ref.container:  # news and web: the outlet, then the date
+        out += [Text(" "), Emph([Text(ref.container)])]
+        out.append(Text(f", {when}."))
+    else:  # books and reports
+        out.append(Text(f" {ref.publisher}, {when}." if ref.publisher else f" {when}."))
+    if ref.note:
+        out.append(Text(f" {ref.note.rstrip('.')}."))
+    if ref.accessed and ref.url:
+        out.append(Text(f" Accessed {_date_text(ref.accessed)}."))
+    if ref.url:
+        out += [Text(" "), Link(ref.url, [Text(ref.url)]), Text(".")]
+    return out

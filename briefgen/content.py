@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .docmodel import Parsed
+from .docmodel import Cite, Para, Parsed, plain_text, walk_inlines
 from .errors import ContentError, Diagnostic
 from .loader import SourceMap, load_yaml
 from .markdown import parse
@@ -287,23 +287,44 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
         return smap.diagnostic(where, f"unknown citation '@{ref_id}'{hint}",
                                line_offset=offset, column=column_of("@" + ref_id, where, offset))
 
+    targets: list[str] = []
+    for sid in model.sections.order:
+        for prefix, items in _numbered(getattr(model.sections, sid)):
+            for i, item in enumerate(items):
+                if item.id and f"{prefix}:{item.id}" in targets:
+                    out.append(smap.diagnostic(
+                        ("sections", sid, "tables" if prefix == "tbl" else "figures", i, "id"),
+                        f"duplicate id '{item.id}'; each table and each figure needs its own"))
+                elif item.id:
+                    targets.append(f"{prefix}:{item.id}")
     for where, parsed in doc.markdown.items():
         pos = smap.find(where)
         for mention in parsed.mentions:
             offset = mention.line + 1 if pos and pos.block else 0
             if mention.kind == "cite" and mention.target not in ids:
                 out.append(unknown_ref(mention.target, where, offset))
+            elif mention.kind == "xref" and mention.target not in targets:
+                listed = ", ".join("@" + t for t in targets) or "none has an 'id'"
+                out.append(smap.diagnostic(
+                    where, f"unknown cross-reference '@{mention.target}'; tables and figures "
+                    f"that can be referred to: {listed}", line_offset=offset,
+                    column=column_of("@" + mention.target, where, offset)))
             elif mention.kind == "link" and not mention.target.startswith(LINK_SCHEMES):
                 out.append(smap.diagnostic(
                     where, f"link target '{mention.target}' is not allowed; links must start "
                     "with https://, http://, mailto: or #", line_offset=offset,
                     column=column_of(mention.target, where, offset)))
 
+    cited = {m.target for parsed in doc.markdown.values() for m in parsed.mentions
+             if m.kind == "cite"}
     for sid in model.sections.order:
         section = getattr(model.sections, sid)
         if not isinstance(section, Section):
             continue
         base = ("sections", sid)
+        cited.update(item.cite for item in (*section.quotes, *section.timeline) if item.cite)
+        if section.body:
+            out += _uncited_figures(doc, base + ("body",))
         for i, table in enumerate(section.tables):
             for r, row in enumerate(table.rows):
                 if len(row) != len(table.columns):
@@ -325,6 +346,11 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
         problem = _image_problem(doc.folder, org.logo)
         if problem:
             out.append(smap.diagnostic(("meta", "organisation", "logo"), problem))
+    for i, ref in enumerate(model.references):
+        if ref.id not in cited:
+            out.append(smap.diagnostic(("references", i, "id"),
+                                       f"reference '{ref.id}' is never cited; cite it in the "
+                                       "text or remove it", severity="warning"))
     if audiences is not None:
         names = sorted(audiences)
         for i, name in enumerate(model.audiences):
@@ -334,6 +360,35 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
                 out.append(smap.diagnostic(("audiences", i),
                                            f"unknown audience '{name}'; {hint}"
                                            f"available: {', '.join(names)}"))
+    return out
+
+
+def _numbered(section: Any) -> list[tuple[str, list[Any]]]:
+    """The tables and figures of a section, with their cross-reference prefixes."""
+    if not isinstance(section, Section):
+        return []
+    return [("tbl", section.tables), ("fig", section.figures)]
+
+
+# A figure: a year, a number with a unit or currency, a percentage, or any number of
+# two or more digits. A paragraph stating one should say where it comes from.
+_FIGURE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s(?:per\s?cent|million|billion)\b|\b\d{2,}\b")
+
+
+def _uncited_figures(doc: LoadedDocument, where: tuple) -> list[Diagnostic]:
+    """Warn about each paragraph of where that states figures or dates but cites nothing."""
+    out = []
+    pos = doc.source.find(where)
+    for block in doc.md(*where).blocks:
+        if not isinstance(block, Para):
+            continue
+        text = plain_text(block.children)
+        found = _FIGURE.search(text)
+        if found and not any(isinstance(n, Cite) for n in walk_inlines(block.children)):
+            out.append(doc.source.diagnostic(
+                where, f"paragraph states figures or dates ('{found.group(0).strip()}') but "
+                "cites no source; add a citation such as [@id]", severity="warning",
+                line_offset=block.line + 1 if pos and pos.block else 0))
     return out
 
 

@@ -7,13 +7,14 @@ DocumentView for one audience.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = [
     "BlockQuote", "Break", "Cite", "CiteItem", "Code", "Emph", "Heading", "Link",
-    "ListBlock", "Note", "Para", "Strong", "Text",
-    "Block", "Inline",
+    "ListBlock", "Note", "Para", "Strong", "Text", "XRef",
+    "Block", "Inline", "plain_text", "walk_inlines",
 ]
 
 
@@ -63,19 +64,27 @@ class Cite:
 
 
 @dataclass
+class XRef:
+    """A cross-reference to a numbered table or figure: [@tbl:id] or [@fig:id]."""
+
+    target: str  # "tbl:id" or "fig:id"
+
+
+@dataclass
 class Note:
     """An inline footnote: its text stands where the note is called."""
 
     children: list[Inline]
 
 
-Inline = Text | Code | Break | Emph | Strong | Link | Cite | Note
+Inline = Text | Code | Break | Emph | Strong | Link | Cite | XRef | Note
 
 
 # -- block nodes --------------------------------------------------------------------
 @dataclass
 class Para:
     children: list[Inline]
+    line: int = field(default=0, compare=False)  # 0-based, within the Markdown text
 
 
 @dataclass
@@ -109,7 +118,7 @@ class Mention:
 
     target: str
     line: int  # 0-based line within the Markdown text
-    kind: str  # "cite" or "link"
+    kind: str  # "cite", "xref" or "link"
 
 
 @dataclass
@@ -139,3 +148,17 @@ def _flatten(block: Block) -> list[Inline]:
             out.append(Text(" "))
         out.extend(_flatten(child))
     return out
+
+
+def walk_inlines(nodes: list[Inline]) -> Iterator[Inline]:
+    """Yield every inline node in nodes, and the nodes inside emphasis, links and notes."""
+    for node in nodes:
+        yield node
+        children = getattr(node, "children", None)
+        if children:
+            yield from walk_inlines(children)
+
+
+def plain_text(nodes: list[Inline]) -> str:
+    """Return the running text of nodes, without markup, citations or notes."""
+    return "".join(n.text for n in walk_inlines(nodes) if isinstance(n, (Text, Code)))

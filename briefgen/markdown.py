@@ -2,7 +2,8 @@
 
 markdown-it-py does the parsing (CommonMark, raw HTML off, so `<b>` stays text); we add
 one inline rule for Pandoc-style citations, `[@id]`, `[@id, p. 4]`, `[see @a; @b]`,
-`[-@id]` (year only, when the sentence already names the author), and
+`[-@id]` (the note leaves out the author the sentence already names), and for
+pandoc-crossref-style references to tables and figures, `[@tbl:id]`, `[@fig:id]`; and we
 use mdit-py-plugins for inline footnotes, `^[text]`.
 """
 
@@ -34,9 +35,12 @@ from .docmodel import (
     Parsed,
     Strong,
     Text,
+    XRef,
 )
 
-__all__ = ["parse"]
+__all__ = ["XREF_PREFIXES", "parse"]
+
+XREF_PREFIXES = ("tbl:", "fig:")  # [@tbl:id] and [@fig:id] point at a table or figure
 
 _CITE_ITEM = re.compile(
     r"^\s*(?:(?P<prefix>[^@;]*?[^@;\s-])\s+)?(?P<suppress>-)?"
@@ -139,7 +143,7 @@ class _Converter:
 
     def _container(self, tok: Token, inner: list[Token]) -> Block | None:
         if tok.type == "paragraph_open":
-            return Para(self._inline_of(inner))
+            return Para(self._inline_of(inner), tok.map[0] if tok.map else 0)
         if tok.type == "heading_open":
             return Heading(int(tok.tag[1]), self._inline_of(inner))
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -185,9 +189,17 @@ class _Converter:
             elif kind in ("em_close", "strong_close", "link_close"):
                 target = stack.pop()[0]
             elif kind == "citation":
-                for item in tok.meta["items"]:
-                    self.mentions.append(Mention(item.id, self.line, "cite"))
-                target.append(Cite(tok.meta["items"]))
+                items = tok.meta["items"]
+                for item in items:
+                    xref = item.id.startswith(XREF_PREFIXES)
+                    self.mentions.append(Mention(item.id, self.line, "xref" if xref else "cite"))
+                if all(item.id.startswith(XREF_PREFIXES) for item in items):
+                    for i, item in enumerate(items):
+                        if i:
+                            self._text(target, ", " if i < len(items) - 1 else " and ")
+                        target.append(XRef(item.id))
+                else:
+                    target.append(Cite(items))
             elif kind == "footnote_ref":
                 sub = _Converter(self.mentions, {})
                 sub.line = self.line  # the note's citations are reported at its call

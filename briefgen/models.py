@@ -109,7 +109,12 @@ class Quote(Model):
     cite: ReferenceId | None = Field(None, description="Reference the quote is taken from.")
 
 
+ObjectId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                                description="Name for cross-references: [@tbl:id], [@fig:id].")]
+
+
 class Table(Model):
+    id: ObjectId | None = None
     caption: str
     columns: list[str] = Field(min_length=1, description="Column headings.")
     rows: list[list[str]] = Field(min_length=1, description="Rows of cells (inline Markdown).")
@@ -136,6 +141,7 @@ class Chart(Model):
 
 
 class Figure(Model):
+    id: ObjectId | None = None
     caption: str
     alt: str = Field(min_length=1, description="Text alternative for readers who cannot see it.")
     image: str | None = Field(None, description="PNG or JPEG file, relative to this file.")

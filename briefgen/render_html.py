@@ -26,7 +26,9 @@ from .docmodel import (
     Para,
     Strong,
     Text,
+    XRef,
 )
+from . import bibliography
 from .templates import TemplateSet
 from .view import DocumentView
 
@@ -34,7 +36,7 @@ __all__ = ["render_page"]
 
 
 class Notes:
-    """Numbers inline footnotes in the order the page renders them."""
+    """Numbers notes in the order the page renders them."""
 
     def __init__(self) -> None:
         self.items: list[Markup] = []
@@ -44,13 +46,54 @@ class Notes:
         return len(self.items)
 
 
+_PUNCTUATION = ".,;:!?"
+
+
+def _notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
+    """Attach note calls to the word before them, after its punctuation, as Chicago does.
+
+    "a year [@x]." becomes "a year.[@x]" when citations are notes; with notes hidden the
+    citation disappears with the space before it.
+    """
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, (Cite, Note)) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip())
+        elif (isinstance(node, Text) and notes and out and isinstance(out[-1], (Cite, Note))
+              and node.text[:1] in _PUNCTUATION and node.text[:1]):
+            moved = len(node.text) - len(node.text.lstrip(_PUNCTUATION))
+            call = out.pop()
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text[:moved])
+            else:
+                out.append(Text(node.text[:moved]))
+            out.append(call)
+            node = Text(node.text[moved:])
+        out.append(node)
+    return out
+
+
 class _InlineRenderer:
     def __init__(self, view: DocumentView, notes: Notes):
         self.view = view
         self.notes = notes
+        # Citations become notes in running text; inside a note they are written out in
+        # brackets, and in a source line written out as they stand.
+        self.cites: str = "note"
+        self.refs = {ref.id: ref for ref in view.all_references}
 
     def run(self, nodes: list[Inline]) -> Markup:
+        if self.cites == "note":
+            nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
         return Markup("").join(self.node(n) for n in nodes)
+
+    def attribution(self, nodes: list[Inline], cites: str = "inline") -> Markup:
+        """Render a source line: its citations written out in the line, not as notes."""
+        outer, self.cites = self.cites, cites
+        try:
+            return self.run(nodes)
+        finally:
+            self.cites = outer
 
     def node(self, node: Inline) -> Markup:
         if isinstance(node, Text):
@@ -68,30 +111,42 @@ class _InlineRenderer:
         if isinstance(node, Cite):
             return self.cite(node)
         if isinstance(node, Note):
-            if self.view.audience.notes == "hidden":
-                return Markup("")
-            text = self.run(node.children)
-            number = self.notes.add(text)
-            # In print the span floats to the foot of the page (CSS footnotes); on screen
-            # and in Word the call links to the numbered list the template places.
-            return Markup(
-                '<sup class="fn-call" data-docx="Note Reference"><a href="#note-%d" '
-                'id="call-%d">%d</a></sup><span class="footnote" data-docx="skip">%s</span>'
-            ) % (number, number, number, text)
+            return self.note(node.children)
+        if isinstance(node, XRef):
+            return self.xref(node.target)
         raise TypeError(f"unknown inline node {node!r}")
 
+    def note(self, children: list[Inline]) -> Markup:
+        """Write a numbered note: at the foot of the page in print and in Word, else listed."""
+        if self.view.audience.notes == "hidden":
+            return Markup("")
+        text = self.attribution(children, "bracketed")
+        number = self.notes.add(text)
+        # The call links to the numbered list on screen; in print the span floats to the
+        # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
+        word = self.view.audience.notes == "footnotes"
+        return Markup(
+            '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d">%d</a></sup>'
+            '<span class="footnote" data-docx="%s">%s</span>'
+        ) % ("skip" if word else "Note Reference", number, number, number,
+             "footnote" if word else "skip", text)
+
+    def xref(self, target: str) -> Markup:
+        """Write "Table 2" as a link; a table this edition leaves out is named by caption."""
+        item = self.view.xrefs[target]
+        label = self.view.labels[item.kind]
+        if item.number is None:
+            return Markup("%s “%s”") % (label.lower(), item.caption)
+        return Markup('<a class="xref" href="#%s-%d">%s %d</a>') % (
+            item.kind, item.number, label, item.number)
+
     def cite(self, node: Cite) -> Markup:
-        parts = []
-        for item in node.items:
-            author, year = self.view.cite_labels[item.id]
-            label = Markup("%s%s%s") % (
-                f"{item.prefix} " if item.prefix else "",
-                year if item.suppress_author else f"{author} {year}",
-                f", {item.locator}" if item.locator else "")
-            if item.id in self.view.linked_refs:
-                label = Markup('<a href="#ref-%s">%s</a>') % (item.id, label)
-            parts.append(label)
-        return Markup('<span class="citation">(%s)</span>') % Markup("; ").join(parts)
+        items = [(self.refs[item.id], item) for item in node.items]
+        linked = self.view.linked_refs.__contains__
+        if self.cites == "note":
+            return self.note(bibliography.note(items, linked))
+        text = self.run(bibliography.note(items, linked, sentence=False))
+        return Markup("(%s)") % text if self.cites == "bracketed" else text
 
     def blocks(self, blocks: list[Block]) -> Markup:
         return Markup("\n").join(self.block(b) for b in blocks)
@@ -125,4 +180,5 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str) -> str:
     template = env.get_template(f"{view.kind}.html")
     return template.render(doc=view, labels=view.labels, notes=notes, css=Markup(css),
                            inlines=renderer.run, blocks=renderer.blocks,
+                           attribution=renderer.attribution,
                            cite=lambda ref_id: [Cite([CiteItem(ref_id)])])

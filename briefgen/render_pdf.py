@@ -58,7 +58,8 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
                                    url_fetcher=fetcher)
         css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
         laid_out = document.render(stylesheets=css)
-        pdf = laid_out.write_pdf()
+        # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
+        pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     finally:
         log.removeHandler(collector)
     if collector.messages:

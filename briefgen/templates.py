@@ -115,12 +115,22 @@ class AudienceProfile(Model):
     references: Literal["full", "short", "hidden"] = Field(
         "full", description="'short': a further-reading list of the works cited in what "
                             "this variant shows.")
-    notes: Literal["footnotes", "endnotes", "hidden"] = "footnotes"
+    notes: Literal["footnotes", "endnotes", "hidden"] = Field(
+        "footnotes", description="How citations and notes appear: at the foot of each page, "
+                                 "numbered at the end, or not at all (pair 'hidden' with "
+                                 "references: short for a further-reading list).")
     glossary: Literal["all", "used", "hidden"] = Field(
         "all", description="'used': only the terms that occur in the text this variant shows.")
     limits: Limits = Field(default_factory=Limits)
     theme: Theme = Field(default_factory=Theme)
     page_size: Literal["A4", "Letter"] = "A4"
+
+
+def _b64encode(text: str) -> str:
+    """Base64 of text's UTF-8 bytes, for data: URIs built in templates."""
+    import base64
+
+    return base64.b64encode(str(text).encode("utf-8")).decode("ascii")
 
 
 @dataclass
@@ -154,8 +164,10 @@ class TemplateSet:
             builtin,
             PrefixLoader({"!builtin": builtin}),
         ])
-        return SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                                    trim_blocks=True, lstrip_blocks=True)
+        env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                                   trim_blocks=True, lstrip_blocks=True)
+        env.filters["b64encode"] = _b64encode
+        return env
 
     @cached_property
     def audiences(self) -> dict[str, tuple[AudienceProfile, Path]]:

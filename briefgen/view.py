@@ -57,13 +57,14 @@ class DocumentView:
     sections: list[SectionView]
     references: list[Any]
     glossary: list[tuple[str, str]]
-    cite_labels: dict[str, tuple[str, str]]
+    all_references: list[Any]  # every work, for notes; `references` is the list shown
     logo: str | None = None
     citation_style: str = bibliography.STYLE_NAME
     book: Any = None  # book reviews: the book, the reviewer and the assessment
     reviewer: Any = None
     assessment: Any = None
     linked_refs: set[str] = field(default_factory=set)  # ids with an entry to link to
+    xrefs: dict[str, Any] = field(default_factory=dict)  # "tbl:id" -> kind, number, caption
 
     def section(self, section_id: str) -> SectionView | None:
         """Return the section with this id, or None if the audience leaves it out."""
@@ -88,6 +89,13 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
     order = [sid for sid in (audience.sections or model.sections.order)
              if getattr(model.sections, sid, None) is not None]
     counters = {"tables": 0, "figures": 0}
+    # Every table and figure with an id, numbered below if this audience shows it.
+    xrefs = {f"{prefix}:{item.id}": Obj(kind=kind, number=None, caption=item.caption)
+             for sid in model.sections.order
+             if isinstance(section := getattr(model.sections, sid), Section)
+             for prefix, kind, items in (("tbl", "table", section.tables),
+                                         ("fig", "figure", section.figures))
+             for item in items if item.id}
     sections: list[SectionView] = []
     for sid in order:
         section = getattr(model.sections, sid)
@@ -99,7 +107,8 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
         view = SectionView(sid, section.title, number, lead, body)
         if isinstance(section, Section):
             shown = [k for k in section.order if audience.blocks is None or k in audience.blocks]
-            view.blocks = [BlockView(kind, _block_items(doc, section, base, kind, counters, labels))
+            view.blocks = [BlockView(kind, _block_items(doc, section, base, kind, counters, labels,
+                                                        xrefs))
                            for kind in shown]
             view.contributors = section.contributors
         else:
@@ -116,8 +125,9 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
         summary=doc.md("summary").blocks,
         key_messages=[doc.md("key_messages", i).inlines for i in range(len(model.key_messages))],
         sections=sections, references=[], glossary=[],
-        cite_labels=bibliography.labels(model.references),
+        all_references=model.references,
         logo=data_uri(doc.folder / org.logo) if org and org.logo else None,
+        xrefs=xrefs,
     )
     assessment = getattr(model, "assessment", None)
     if assessment is not None:
@@ -134,9 +144,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
         refs = [ref for ref in bibliography.sort_references(model.references)
                 if audience.references == "full" or ref.id in cited]
         short = audience.references == "short"
-        out.references = [Obj(id=ref.id, label=out.cite_labels[ref.id],
-                              entry=bibliography.entry(ref, out.cite_labels[ref.id][1], short))
-                          for ref in refs]
+        out.references = [Obj(id=ref.id, entry=bibliography.entry(ref, short)) for ref in refs]
         out.linked_refs = {ref.id for ref in refs}
     if audience.glossary != "hidden":
         text = " ".join(shown_text(shown)) if audience.glossary == "used" else ""
@@ -208,7 +216,8 @@ def _occurs(term: str, text: str) -> bool:
 
 
 def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
-                 counters: dict[str, int], doc_labels: dict[str, str]) -> list[Any]:
+                 counters: dict[str, int], doc_labels: dict[str, str],
+                 xrefs: dict[str, Any]) -> list[Any]:
     md = doc.md
     if kind == "key_points":
         return [md(*base, kind, i).inlines for i in range(len(section.key_points))]
@@ -224,6 +233,8 @@ def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
         out = []
         for i, table in enumerate(section.tables):
             counters["tables"] += 1
+            if table.id:
+                xrefs[f"tbl:{table.id}"].number = counters["tables"]
             rows = [[md(*base, kind, i, "rows", r, c).inlines for c in range(len(row))]
                     for r, row in enumerate(table.rows)]
             out.append(Obj(number=counters["tables"], caption=table.caption,
@@ -233,6 +244,8 @@ def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
     out = []
     for i, figure in enumerate(section.figures):
         counters["figures"] += 1
+        if figure.id:
+            xrefs[f"fig:{figure.id}"].number = counters["figures"]
         out.append(Obj(number=counters["figures"], caption=figure.caption, alt=figure.alt,
                        src=data_uri(doc.folder / figure.image) if figure.image else None,
                        data=_chart_table(figure.chart) if figure.chart else None,

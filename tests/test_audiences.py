@@ -37,13 +37,14 @@ def test_policymaker_is_short_and_leads_with_recommendations(variants):
     assert order == sorted(order)
     assert "Further reading" in text and "References" not in text
     assert "Glossary" not in text
-    assert "Sources differ on the year" not in text  # no footnotes
+    assert "Sources differ on the year" not in text  # no notes
+    assert "“Evolving Nature" not in text.split("Further reading")[0]  # nor citations
     assert "Pakistan opened diplomatic relations" not in text  # leads only, no bodies
 
 
 def test_academic_has_everything_in_document_order(variants):
     pdf = variants[("academic", "pdf")]
-    assert 4 <= len(PdfReader(pdf).pages) <= 6
+    assert 5 <= len(PdfReader(pdf).pages) <= 8
     text = flat_text(pdf)
     order = positions(text, list(SECTION_TITLES.values()) + ["Glossary", "References"])
     assert order == sorted(order)
@@ -51,10 +52,13 @@ def test_academic_has_everything_in_document_order(variants):
     assert "Further reading" not in text
 
 
-def test_public_is_plain_with_glossary_and_further_reading(variants):
+def test_public_is_plain_with_endnotes_glossary_and_further_reading(variants):
     text = flat_text(variants[("public", "pdf")])
-    assert "Glossary" in text and "Further reading" in text
-    assert "Table 1." not in text and "Sources differ on the year" not in text
+    assert "Table 1." not in text
+    # Endnotes: the notes come after the last section, under their own heading.
+    order = positions(text, [SECTION_TITLES["recommendations"], "Notes 1. Khan",
+                             "Sources differ on the year", "Glossary", "Further reading"])
+    assert order == sorted(order)
     html = variants[("public", "html")].read_text(encoding="utf-8")
     assert "--primary: #1d5c4d" in html  # the public theme
 

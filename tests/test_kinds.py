@@ -75,7 +75,7 @@ def test_new_validate_build_round_trip(kind, tmp_path):
 
 def test_book_review_layout(academic):
     reader = PdfReader(academic[("book-review", "pdf")])
-    assert 1 <= len(reader.pages) <= 3
+    assert 1 <= len(reader.pages) <= 4
     text = flat_text(reader)
     for needle in ("Edited by Neelum Nigar", "Reviewed by", "Strengths", "Gaps", "VERDICT",
                    "Contributors:"):
@@ -90,7 +90,7 @@ def test_report_has_cover_contents_and_numbered_sections(academic):
     need("pdftotext")
     path = academic[("report", "pdf")]
     reader = PdfReader(path)
-    assert 12 <= len(reader.pages) <= 25
+    assert 12 <= len(reader.pages) <= 28
     model = load(EXAMPLES["report"]).model
     cover = flat_text(reader, [0])
     assert model.meta.title in cover and "Contents" not in cover

@@ -21,7 +21,7 @@ def text(pdf) -> str:
 
 
 def test_page_count_in_range(pdf):
-    assert 4 <= len(pdf.pages) <= 6
+    assert 5 <= len(pdf.pages) <= 8
 
 
 def test_pages_are_a4(pdf):
@@ -62,7 +62,8 @@ def test_title_block_key_blocks_and_references(text):
     for needle in ["BRIEFGEN EXAMPLE BRIEFS", "2025/07", "21 December 2025",
                    "Table 1.", "Table 2.", "Gas pipeline agreement", "Taliban recognised",
                    "— Aizaz Ahmad Chaudhry", "High priority", "Short term",
-                   "Who should act:", "Noor, Asif, Sidra Zahir, and Sada Ullah. 2025."]:
+                   "Who should act:",
+                   "Noor, Asif, Sidra Zahir, and Sada Ullah. “Pakistan–Russia Relations in"]:
         assert needle in flat, needle
 
 
@@ -76,10 +77,40 @@ def test_footnotes_are_at_the_foot_of_their_page(pdf):
         pytest.fail("the footnote on Ayub Khan's visit is missing")
 
 
-def test_citations_resolve_to_labels(text):
+def test_footnotes_are_numbered_through_in_chicago_short_form(pdf, example_outputs):
+    need("pdftotext")
+    # A note starts with its number, "12.", set in the 7.5 pt footnote type.
+    numbers: list[int] = []
+
+    def note_number(text, cm, tm, font, size):
+        if re.fullmatch(r"\d+\.\s*", text or "") and round(size * tm[3] * cm[3], 1) == 7.5:
+            numbers.append(int(text.strip(" .")))
+
+    for page in pdf.pages:
+        page.extract_text(visitor_text=note_number)
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 40, numbers
+    text = subprocess.run(["pdftotext", str(example_outputs["pdf"]), "-"], capture_output=True,
+                          text=True, check=True).stdout
     flat = " ".join(text.split())
-    assert "(Khan 2025b" in flat and "Noor, Zahir and Ullah 2025" in flat
+    assert "Khan, “Evolving Nature.”" in flat
+    assert "Noor, Zahir, and Ullah, “Pakistan–Russia Relations.”" in flat
     assert "[@" not in flat and "??" not in flat
+    # As many notes as the HTML edition lists: the two formats number them alike.
+    html = example_outputs["html"].read_text(encoding="utf-8")
+    assert len(re.findall(r'<li id="note-\d+"', html)) == len(numbers)
+
+
+def test_tagged_pdf_ua(pdf):
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()
+
+
+def test_outline_follows_the_headings(pdf):
+    titles = [item.title for item in pdf.outline[1] if not isinstance(item, list)]
+    assert titles[:3] == ["Key messages", "Executive summary", SECTION_TITLES["history"]]
+    assert titles[-2:] == ["Glossary", "References"]
 
 
 def test_fonts_are_embedded(example_outputs):
@@ -87,5 +118,6 @@ def test_fonts_are_embedded(example_outputs):
     listing = subprocess.run(["pdffonts", str(example_outputs["pdf"])], capture_output=True,
                              text=True, check=True).stdout.splitlines()[2:]
     families = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]).split("-")[0] for line in listing}
-    assert {"Charis", "Inter"} <= families, families
+    # Latin and Cyrillic from Charis SIL and Inter, the Urdu term from Noto Naskh Arabic.
+    assert {"Charis", "Inter", "Noto"} <= families, families
     assert all(" yes " in line for line in listing), listing
