@@ -139,6 +139,13 @@ class Chart(Model):
     y_label: str | None = None
     series: list[Series] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _drawable(self) -> Chart:
+        from .charts import check  # x values all numbers or all labels, none repeated
+
+        check(self)
+        return self
+
 
 class Figure(Model):
     id: ObjectId | None = None

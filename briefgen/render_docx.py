@@ -10,12 +10,15 @@ produced and maps it onto named styles from the reference document. The mapping:
   -> Caption; other block elements are containers whose children are walked;
 - inside a paragraph, `data-docx="Style"` names a character style; strong/em/sup/code/a
   become Strong, Emphasis, superscript, Code and hyperlinks;
-- `data-docx="skip"` leaves an element out, `"tab"` is a tab, `"header"`/`"footer"` fill
+- `data-docx="skip"` leaves an element out, `"tab"` is a tab, `"footnote"` makes the
+  element's content a real Word footnote called at that point, `"header"`/`"footer"` fill
   Word's page header and footer, and `data-field="PAGE"` inserts a field; `"toc"` on a
   list of links makes Word's table-of-contents field, its result already filled in with
   those entries, so the contents show when the file is first opened; `"pagebreak"` starts
   a new page;
-- tables become Word tables in the style named by data-docx, header rows repeating.
+- tables become Word tables in the style named by data-docx, header rows repeating;
+- an element with an id gets a bookmark, and `href="#id"` links become internal hyperlinks;
+- `status: draft` adds Word's own DRAFT watermark to the page headers.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ BLOCK_TAGS = PARAGRAPH_TAGS | {
     "div", "section", "aside", "header", "footer", "main", "article", "nav", "figure",
     "blockquote", "ul", "ol", "li", "dl", "table", "img", "body", "hr"}
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
-SPECIAL = {"skip", "tab", "header", "footer", "toc", "pagebreak"}
+SPECIAL = {"skip", "tab", "header", "footer", "toc", "pagebreak", "footnote"}
 
 
 def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
@@ -53,10 +56,13 @@ def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
     for child in list(body):
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
-    writer = _Writer(document)
+    writer = _Writer(document, view)
     writer.setup_page(view.audience.page_size)
     root = lxml_html.document_fromstring(html)
     writer.blocks(root.find("body"))
+    if view.meta.status == "draft":
+        from .docx_parts import add_watermark
+        add_watermark(document, view.labels["draft"], font="Inter")
     _properties(document, view)
     out = io.BytesIO()
     document.save(out)
@@ -90,15 +96,17 @@ def _properties(document: Any, view: DocumentView) -> None:
 
 
 class _Writer:
-    def __init__(self, document: Any):
+    def __init__(self, document: Any, view: DocumentView):
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 
         self.doc = document
+        self.view = view
         self.OxmlElement, self.qn = OxmlElement, qn
         self.styles = {s.name for s in document.styles}
         self.bookmark_id = 0
         self.pending_ids: list[str] = []
+        self.footnotes: Any = None  # docx_parts.Footnotes, made at the first note
 
     # -- page ------------------------------------------------------------------------
     def setup_page(self, size: str) -> None:
@@ -217,6 +225,9 @@ class _Writer:
         role = el.get("data-docx")
         if role == "skip":
             return
+        if role == "footnote":
+            self.footnote(paragraph, el)
+            return
         if role == "tab":
             if fmt.get("link") is not None:  # keep the tab inside the hyperlink
                 run = self.OxmlElement("w:r")
@@ -250,6 +261,16 @@ class _Writer:
             return
         self.inline_children(paragraph, el, fmt)
 
+    def footnote(self, paragraph: Any, el: _Element) -> None:
+        """Call a new footnote here and write el's content into it."""
+        if self.footnotes is None:
+            from .docx_parts import Footnotes
+            self.footnotes = Footnotes(self.doc)
+        note_id, note = self.footnotes.add()
+        self.footnotes.reference(paragraph, note_id)
+        self.inline_children(note, el, {})
+        _trim(note)
+
     def _text(self, paragraph: Any, text: str | None, fmt: dict) -> None:
         if not text:
             return
@@ -265,7 +286,9 @@ class _Writer:
             fmt["link"].append(r)
             run = Run(r, paragraph)
             run.text = text
-            if not fmt.get("style"):
+            # Web links look like links; links within the document (note to reference,
+            # cross-reference, contents) keep the text's own look, as in the PDF.
+            if not fmt.get("style") and fmt["link"].get(self.qn("w:anchor")) is None:
                 run.style = self._char_style("Hyperlink")
         else:
             run = paragraph.add_run(text)
@@ -397,9 +420,12 @@ class _Writer:
 
         src = el.get("src") or ""
         match = re.match(r"data:image/(png|jpeg|jpg);base64,(.*)", src, re.S)
-        if not match:
-            return  # only embedded PNG/JPEG images reach the templates
-        data = io.BytesIO(base64.b64decode(match.group(2)))
+        if el.get("data-chart"):  # the page has the chart as SVG; Word gets a 300 dpi PNG
+            data = io.BytesIO(self.view.charts[int(el.get("data-chart"))].png())
+        elif match:
+            data = io.BytesIO(base64.b64decode(match.group(2)))
+        else:
+            return  # only embedded PNG/JPEG images and charts reach the templates
         if paragraph is None:
             paragraph = self._new_paragraph("Body Text")
         run = paragraph.add_run()
@@ -426,7 +452,8 @@ def _has_text(text: str | None) -> bool:
 def _trim(paragraph: Any) -> None:
     """Drop the trailing space the whitespace folding may leave at a paragraph's end."""
     runs = paragraph.runs
-    if runs and runs[-1].text.endswith(" "):
+    # Only a run that really ends the paragraph: not one followed by a hyperlink.
+    if runs and runs[-1]._r is paragraph._p[-1] and runs[-1].text.endswith(" "):
         runs[-1].text = runs[-1].text.rstrip()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from . import bibliography
 from .docmodel import (
     Block,
     BlockQuote,
@@ -28,7 +29,6 @@ from .docmodel import (
     Text,
     XRef,
 )
-from . import bibliography
 from .templates import TemplateSet
 from .view import DocumentView
 

@@ -13,23 +13,50 @@ import mimetypes
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, is_dataclass
+from functools import cached_property
 from types import SimpleNamespace as Obj  # quotes, tables, entries: attribute bags
 from typing import Any
 
-from . import bibliography
+from . import bibliography, charts
 from .content import LoadedDocument
 from .docmodel import Block, Cite, Inline, Text
 from .errors import Diagnostic, UsageError
-from .models import Meta, Section
-from .templates import AudienceProfile, TemplateSet
+from .models import Chart, Meta, Section
+from .templates import AudienceProfile, TemplateSet, builtin_dir
 
 __all__ = ["DocumentView", "build_view", "limit_warnings"]
+
+FONT_DIR = builtin_dir() / "fonts"
 
 
 @dataclass
 class BlockView:
     kind: str  # key_points | quotes | tables | timeline | figures
     items: list[Any]
+
+
+# The stylesheet's default colours (templates/css/brief.css), for charts without a theme.
+CHART_COLOURS = ("#14395c", "#b4462b", "#5a6570")
+
+
+@dataclass
+class ChartView:
+    """A chart, drawn on first use: SVG for the page and the PDF, PNG for Word."""
+
+    chart: Chart
+    colours: tuple[str, ...]
+
+    @cached_property
+    def svg_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self._draw("svg")).decode("ascii")
+
+    def png(self) -> bytes:
+        return self._draw("png")
+
+    def _draw(self, fmt: str) -> bytes:
+        # 16 x 6 cm: the text width of an A4 or Letter page, a quarter of its height.
+        return charts.draw(self.chart, fmt, colours=self.colours, font_dir=FONT_DIR,
+                           width_cm=16.0, height_cm=6.0)
 
 
 @dataclass
@@ -65,6 +92,7 @@ class DocumentView:
     assessment: Any = None
     linked_refs: set[str] = field(default_factory=set)  # ids with an entry to link to
     xrefs: dict[str, Any] = field(default_factory=dict)  # "tbl:id" -> kind, number, caption
+    charts: dict[int, ChartView] = field(default_factory=dict)  # by figure number
 
     def section(self, section_id: str) -> SectionView | None:
         """Return the section with this id, or None if the audience leaves it out."""
@@ -96,6 +124,10 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
              for prefix, kind, items in (("tbl", "table", section.tables),
                                          ("fig", "figure", section.figures))
              for item in items if item.id}
+    theme = audience.theme
+    colours = tuple(c or d for c, d in zip((theme.primary, theme.accent), CHART_COLOURS,
+                                           strict=False)) + CHART_COLOURS[2:]
+    numbering = Obj(counters=counters, labels=labels, xrefs=xrefs, colours=colours, charts={})
     sections: list[SectionView] = []
     for sid in order:
         section = getattr(model.sections, sid)
@@ -107,8 +139,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
         view = SectionView(sid, section.title, number, lead, body)
         if isinstance(section, Section):
             shown = [k for k in section.order if audience.blocks is None or k in audience.blocks]
-            view.blocks = [BlockView(kind, _block_items(doc, section, base, kind, counters, labels,
-                                                        xrefs))
+            view.blocks = [BlockView(kind, _block_items(doc, section, base, kind, numbering))
                            for kind in shown]
             view.contributors = section.contributors
         else:
@@ -127,7 +158,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
         sections=sections, references=[], glossary=[],
         all_references=model.references,
         logo=data_uri(doc.folder / org.logo) if org and org.logo else None,
-        xrefs=xrefs,
+        xrefs=xrefs, charts=numbering.charts,
     )
     assessment = getattr(model, "assessment", None)
     if assessment is not None:
@@ -216,17 +247,17 @@ def _occurs(term: str, text: str) -> bool:
 
 
 def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
-                 counters: dict[str, int], doc_labels: dict[str, str],
-                 xrefs: dict[str, Any]) -> list[Any]:
-    md = doc.md
+                 numbering: Obj) -> list[Any]:
+    """Build the items of one block; tables and figures are numbered through the document."""
+    md, counters, xrefs = doc.md, numbering.counters, numbering.xrefs
     if kind == "key_points":
         return [md(*base, kind, i).inlines for i in range(len(section.key_points))]
     if kind == "quotes":
         return [Obj(text=md(*base, kind, i, "text").inlines, speaker=q.speaker, role=q.role,
                     cite=q.cite) for i, q in enumerate(section.quotes)]
     if kind == "timeline":
-        return [Obj(date=e.date, date_text=_partial_date_text(e.date, doc_labels), title=e.title,
-                    cite=e.cite,
+        return [Obj(date=e.date, date_text=_partial_date_text(e.date, numbering.labels),
+                    title=e.title, cite=e.cite,
                     text=md(*base, kind, i, "text").inlines if e.text else None)
                 for i, e in enumerate(section.timeline)]
     if kind == "tables":
@@ -246,9 +277,12 @@ def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
         counters["figures"] += 1
         if figure.id:
             xrefs[f"fig:{figure.id}"].number = counters["figures"]
+        chart = ChartView(figure.chart, numbering.colours) if figure.chart else None
+        if chart:
+            numbering.charts[counters["figures"]] = chart
         out.append(Obj(number=counters["figures"], caption=figure.caption, alt=figure.alt,
                        src=data_uri(doc.folder / figure.image) if figure.image else None,
-                       data=_chart_table(figure.chart) if figure.chart else None,
+                       chart=chart,
                        source=md(*base, kind, i, "source").inlines if figure.source else None))
     return out
 
@@ -260,27 +294,6 @@ def _partial_date_text(value: str, labels: dict[str, str]) -> str:
         return value
     month = labels["months"].split()[int(parts[1]) - 1]
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
-def _chart_table(chart: Any) -> Obj:
-    """Lay a chart's series out as a table: one row per x value, one column per series."""
-    xs: list[Any] = []
-    values: dict[tuple[Any, str], float] = {}
-    for series in chart.series:
-        for x, y in series.points:
-            if x not in xs:
-                xs.append(x)
-            values[(x, series.name)] = y
-    columns = [chart.x_label or ""] + [s.name for s in chart.series]
-    rows = [[_number(x)] + [_number(values.get((x, s.name), "")) for s in chart.series]
-            for x in xs]
-    return Obj(columns=columns, rows=rows)
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def load_labels(templates: TemplateSet, language: str) -> dict[str, str]:

@@ -126,3 +126,44 @@ def test_unknown_audience_in_content(write_doc):
     found = errors(write_doc(MINIMAL.replace("audiences: [academic]",
                                              "audiences: [academics]")))
     assert any(":6:" in e and "academics" in e and "academic" in e for e in found), found
+
+
+def with_economy(extra: str) -> str:
+    """MINIMAL with the economic section written out, followed by extra keys (indented)."""
+    old = '  economic: {title: "Economy", lead: "Lead.", body: "Economy body."}'
+    return MINIMAL.replace(old, '  economic:\n    title: "Economy"\n    lead: "Lead."\n'
+                           + extra)
+
+
+def test_chart_mixing_years_and_labels_is_located(write_doc):
+    path = write_doc(with_economy(
+        '    body: "Economy body."\n    figures:\n      - caption: "Exports"\n'
+        '        alt: "Bars"\n        chart:\n          type: bar\n          series:\n'
+        '            - name: "Exports"\n              points: [[1996, 13.2], ["Next", 8]]\n'))
+    [message] = errors(path)
+    assert message.startswith(f"{path}:21:") and "figures[0].chart" in message
+    assert "quote numbers ('1996')" in message
+
+
+def test_cross_references_must_name_a_table_or_figure(write_doc):
+    path = write_doc(with_economy(
+        '    body: "As [@tbl:trade] shows."\n    tables:\n      - id: trade\n'
+        '        caption: "Trade"\n        columns: [A]\n        rows: [["1"]]\n'))
+    assert load(path).model  # a known id is fine
+    bad = write_doc(with_economy('    body: "As [@tbl:trad] shows."\n    tables:\n'
+                                 '      - id: trade\n        caption: "Trade"\n'
+                                 '        columns: [A]\n        rows: [["1"]]\n'), name="b.yaml")
+    [message] = errors(bad)
+    assert message.startswith(f"{bad}:16:11:") and "unknown cross-reference '@tbl:trad'" in message
+    assert "@tbl:trade" in message
+
+
+def test_uncited_figures_and_unused_references_are_warnings(write_doc):
+    text = with_economy('    body: |\n      Trade fell to $3 million in 2020.\n\n'
+                        '      Trade recovered [@doe2024].\n')
+    text += '  - {id: unused2020, type: book, authors: ["Un, Used"], title: "T", date: 2020}\n'
+    warnings = [str(w) for w in load(write_doc(text)).warnings]
+    assert any(":17:" in w and "paragraph states figures or dates ('$3')" in w
+               for w in warnings), warnings
+    assert any("reference 'unused2020' is never cited" in w for w in warnings), warnings
+    assert len(warnings) == 2, warnings

@@ -8,6 +8,8 @@ import subprocess
 import docx
 import pytest
 from conftest import SECTION_TITLES, need
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import parse_xml
 from pypdf import PdfReader
 
 
@@ -30,7 +32,18 @@ def test_title_and_subtitle_styles(document):
 def test_sections_are_heading_1_in_order(document):
     headings = [text for style, text in styled(document, "Heading 1")]
     assert headings == ["Executive summary", *SECTION_TITLES.values(), "Glossary",
-                        "References", "Notes"]
+                        "References"]  # the notes are footnotes, not a list
+
+
+def test_headings_carry_bookmarks_that_links_point_to(document):
+    body = document.element.body
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "Heading 1":
+            assert paragraph._p.xpath("./w:bookmarkStart"), paragraph.text
+    marks = set(body.xpath(".//w:bookmarkStart/@w:name"))
+    anchors = set(body.xpath(".//w:hyperlink/@w:anchor"))
+    assert "b_figure_1" in anchors and "b_figure_1" in marks  # "(Figure 1)" in the text
+    assert anchors <= marks, anchors - marks
 
 
 def test_recommendations_are_heading_2_with_meta(document):
@@ -46,7 +59,7 @@ def test_brief_blocks_have_their_own_styles(document):
     names = {p.style.name for p in document.paragraphs}
     assert {"Box Title", "Box Bullet", "Lead", "Body Text", "Quote", "Quote Attribution",
             "Caption", "Source Note", "Timeline Entry", "Bibliography", "Glossary Entry",
-            "Note Text", "Colophon"} <= names
+            "Colophon"} <= names
     assert len(styled(document, "Box Bullet")) == 5
     assert len(styled(document, "Timeline Entry")) == 12
 
@@ -85,11 +98,30 @@ def test_styles_come_from_the_reference_document(document):
     assert heading.font.name == "Inter"
 
 
-def test_citations_and_links_survive(document):
+def test_citations_are_real_word_footnotes_numbered_like_the_html(document, example_outputs):
+    part = next(rel.target_part for rel in document.part.rels.values()
+                if rel.reltype.endswith("/footnotes"))
+    footnotes = parse_xml(part.blob)
+    ids = [int(i) for i in footnotes.xpath("./w:footnote[not(@w:type)]/@w:id",
+                                           namespaces=nsmap)]
+    calls = [int(i) for i in document.element.body.xpath(".//w:footnoteReference/@w:id")]
+    html = example_outputs["html"].read_text(encoding="utf-8")
+    assert calls == ids == list(range(1, len(ids) + 1))
+    assert len(ids) == len(re.findall(r'<li id="note-\d+"', html)) > 40
+    first = footnotes.xpath("./w:footnote[@w:id='1']//w:t/text()", namespaces=nsmap)
+    assert "".join(first).strip() == (
+        "Khan, “Evolving Nature”; Noor, Zahir, and Ullah, “Pakistan–Russia Relations.”")
+    styles = footnotes.xpath("./w:footnote[@w:id='1']/w:p/w:pPr/w:pStyle/@w:val",
+                             namespaces=nsmap)
+    assert styles == [document.styles["Footnote Text"].style_id]
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "(Khan 2025b" in text and "[@" not in text
-    links = document.element.xpath("//w:hyperlink")
-    assert len(links) > 20
+    assert "[@" not in text and "Khan, “Evolving Nature.”" not in text  # notes, not text
+
+
+def test_chart_is_a_picture_with_alt_text(document):
+    [picture] = [shape for shape in document.inline_shapes
+                 if shape._inline.docPr.get("descr", "").startswith("Bar chart")]
+    assert picture.width > picture.height > 0
 
 
 def test_libreoffice_opens_it(example_outputs, tmp_path):
@@ -98,7 +130,7 @@ def test_libreoffice_opens_it(example_outputs, tmp_path):
                     str(example_outputs["docx"])], check=True, capture_output=True,
                    timeout=180)
     pdf = PdfReader(next(tmp_path.glob("*.pdf")))
-    assert 4 <= len(pdf.pages) <= 9
+    assert 5 <= len(pdf.pages) <= 12
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert re.search(r"Page 2 of \d", text), "footer fields are not evaluated"
     assert "Strategic convergence and its limits" in text

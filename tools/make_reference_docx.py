@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 
 SERIF, SANS = "Charis SIL", "Inter"
+ARABIC = "Noto Naskh Arabic"  # Word's complex-script font: Urdu terms in Arabic script
 INK, MUTED, PRIMARY, ACCENT, TINT, RULE = "1C2329", "5A6570", "14395C", "B4462B", "EDF2F6", "C7D1DA"
 
 # name: (based on, font, size pt, colour, bold, italic, space before, space after, extras)
@@ -58,6 +59,8 @@ PARAGRAPH_STYLES = {
     "Glossary Entry": ("Normal", SERIF, 9.5, INK, False, False, 0, 2, {"hanging": 2.2, "tab": 2.2}),
     "Bibliography": ("Normal", SERIF, 9, INK, False, False, 0, 4, {"hanging": 0.8}),
     "Note Text": ("Normal", SERIF, 8.5, INK, False, False, 0, 3, {"hanging": 0.6, "tab": 0.6}),
+    # Word's built-in style for real footnotes (briefgen/docx_parts.py), single-spaced.
+    "Footnote Text": ("Normal", SERIF, 8.5, INK, False, False, 0, 2, {"line": 1.0}),
     "Colophon": ("Normal", SANS, 7.5, MUTED, False, False, 0, 3, {}),
     "Table Text": ("Normal", SANS, 8, INK, False, False, 0, 0, {}),
     "Table Heading": ("Normal", SANS, 8, "FFFFFF", True, False, 0, 0, {}),
@@ -85,6 +88,7 @@ CHARACTER_STYLES = {
     "Timeline Date": (SANS, ACCENT, True, False, False),
     "Glossary Term": (SANS, INK, True, False, False),
     "Note Reference": (None, ACCENT, False, False, True),
+    "Footnote Reference": (None, ACCENT, False, False, True),
     "Citation": (None, None, False, False, False),
     "Code": ("DejaVu Sans Mono", None, False, False, False),
 }
@@ -114,8 +118,9 @@ def _font(style, name: str | None) -> None:
     style.font.name = name
     rpr = style.element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
-    for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+    for attr in ("ascii", "hAnsi", "eastAsia"):
         fonts.set(qn(f"w:{attr}"), name)
+    fonts.set(qn("w:cs"), ARABIC)
     for attr in ("asciiTheme", "hAnsiTheme", "cstheme", "eastAsiaTheme"):
         fonts.attrib.pop(qn(f"w:{attr}"), None)
 
@@ -137,7 +142,7 @@ def paragraph_style(document, name, spec) -> None:
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after = Pt(before), Pt(after)
     fmt.line_spacing_rule = WD_LINE_SPACING.MULTIPLE
-    fmt.line_spacing = 1.15
+    fmt.line_spacing = extra.get("line", 1.15)
     fmt.keep_with_next = extra.get("keep", None)
     fmt.widow_control = True
     if "indent" in extra:

@@ -1,0 +1,49 @@
+"""`status: draft` puts a DRAFT watermark on every page of the PDF and the Word file."""
+
+from __future__ import annotations
+
+import subprocess
+
+import docx
+from conftest import MINIMAL, need
+from PIL import Image
+
+from briefgen.pipeline import build
+
+
+def built(write_doc, tmp_path, status: str) -> dict[str, object]:
+    text = MINIMAL.replace("  date: 2025-06-01", f"  date: 2025-06-01\n  status: {status}")
+    path = write_doc(text, name=f"{status}.yaml")
+    written = build([path], out=tmp_path / status, formats=["pdf", "docx"])
+    return {item.job.format: item.job.path for item in written}
+
+
+def ink(png) -> int:
+    """Count the pixels that are not white in the middle third of a page image."""
+    image = Image.open(png).convert("L")
+    width, height = image.size
+    middle = image.crop((width // 3, height // 3, 2 * width // 3, 2 * height // 3))
+    return sum(1 for value in middle.tobytes() if value < 245)
+
+
+def test_draft_pdf_pages_carry_the_watermark(write_doc, tmp_path):
+    need("pdftoppm")
+    counts = {}
+    for status in ("final", "draft"):
+        pdf = built(write_doc, tmp_path, status)["pdf"]
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / status)],
+                       check=True)
+        counts[status] = [ink(png) for png in sorted(tmp_path.glob(f"{status}-*.png"))]
+    assert counts["draft"] and counts["final"]
+    # Every page of the draft has the diagonal word where the final has white paper.
+    assert min(counts["draft"]) > max(counts["final"]) + 200, counts
+
+
+def test_draft_docx_has_words_own_watermark(write_doc, tmp_path):
+    document = docx.Document(str(built(write_doc, tmp_path, "draft")["docx"]))
+    section = document.sections[0]
+    for header in (section.header, section.first_page_header):
+        words = header._element.xpath(".//*[local-name()='textpath']/@string")
+        assert words == ["DRAFT"]
+    final = docx.Document(str(built(write_doc, tmp_path, "final")["docx"]))
+    assert not final.sections[0].header._element.xpath(".//*[local-name()='textpath']")
