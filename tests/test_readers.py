@@ -157,7 +157,7 @@ def test_pandoc_finds_headings_tables_and_footnotes(outputs):
         tables = sum(1 for n in nodes if n.get("t") == "Table")
         assert tables == html.count("<table"), (where, tables)
         notes = sum(1 for n in nodes if n.get("t") == "Note")
-        footnotes = 'class="notes-footnotes' in html or "notes-footnotes " in html
+        footnotes = re.search(r'<body class="[^"]*\bnotes-footnotes\b', html) is not None
         assert notes == (note_count(html) if footnotes else 0), (where, notes)
 
 
