@@ -134,6 +134,11 @@ def _authors(names: list[str], editors: bool = False) -> str:
     return joined
 
 
+def _stop(text: str) -> str:
+    """End text with a full stop, unless it ends with one already ("n.d.")."""
+    return text if text.endswith(".") else text + "."
+
+
 def _title(title: str, quoted: bool) -> list[Inline]:
     title = title.rstrip(".")
     if quoted:
@@ -151,7 +156,7 @@ def entry(ref: Reference, short: bool = False) -> list[Inline]:
     out += _title(ref.title, ref.type in _QUOTED)
     year = _year(ref)
     if short:
-        out.append(Text(f" {year}."))
+        out.append(Text(_stop(f" {year}")))
         return out
     dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web")
     when = _date_text(ref.date) if dated else year  # type: ignore[arg-type]
@@ -161,7 +166,7 @@ def entry(ref: Reference, short: bool = False) -> list[Inline]:
             out.append(Text(", edited by " + _series([_given_first(e) for e in ref.editors])))
         if ref.pages:
             out.append(Text(f", {ref.pages}"))
-        out.append(Text(f". {ref.publisher}, {year}." if ref.publisher else f", {year}."))
+        out.append(Text(_stop(f". {ref.publisher}, {year}" if ref.publisher else f", {year}")))
     elif ref.type == "article" and ref.container:
         out += [Text(" "), Emph([Text(ref.container)])]
         volume = f" {ref.volume}" if ref.volume else ""
@@ -170,9 +175,9 @@ def entry(ref: Reference, short: bool = False) -> list[Inline]:
         out.append(Text(f"{volume} ({year}){pages}."))
     elif ref.container:  # news and web: the outlet, then the date
         out += [Text(" "), Emph([Text(ref.container)])]
-        out.append(Text(f", {when}."))
+        out.append(Text(_stop(f", {when}")))
     else:  # books and reports
-        out.append(Text(f" {ref.publisher}, {when}." if ref.publisher else f" {when}."))
+        out.append(Text(_stop(f" {ref.publisher}, {when}" if ref.publisher else f" {when}")))
     if ref.note:
         out.append(Text(f" {ref.note.rstrip('.')}."))
     if ref.accessed and ref.url:

@@ -79,6 +79,7 @@ def draw(
                 _draw_bars(ax, chart, palette, ink, categorical, width_cm, height_cm)
             else:
                 _draw_lines(ax, chart, palette, categorical, width_cm)
+            _end_on_a_gridline(ax)
             if chart.x_label:
                 ax.set_xlabel(chart.x_label)
             if chart.y_label:
@@ -257,6 +258,14 @@ def _draw_bars(ax: Axes, chart: Chart, palette: list[str], ink: str, categorical
     if values and min(values) < 0:
         ax.axhline(0, color=ax.spines["bottom"].get_edgecolor(), linewidth=0.6, zorder=3)
     _number_axis(ax.yaxis, integer=False)
+
+
+def _end_on_a_gridline(ax: Axes) -> None:
+    """Raise the top of the value axis to the next tick, so the grid encloses every value."""
+    low, high = ax.get_ylim()
+    above = [t for t in ax.yaxis.get_major_locator().tick_values(low, high) if t >= high]
+    if above:
+        ax.set_ylim(low, above[0])
 
 
 def _value_label_style(values: list[float], bar_cm: float,

@@ -72,7 +72,10 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    # Typographic quotes and apostrophes ("a" -> “a”, it's -> it’s), as the bibliography
+    # and notes already use; the other "replacements" ((c), +-, --) are left off.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable("smartquotes")
     md.disable(["image"])  # figures are blocks with alt text, not inline images
     md.use(footnote_plugin)
     md.inline.ruler.before("link", "citation", _citation_rule)

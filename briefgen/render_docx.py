@@ -33,7 +33,7 @@ from typing import Any
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from .view import DocumentView
+from .view import CHART_SIZE_CM, DocumentView
 
 __all__ = ["render_docx"]
 
@@ -431,6 +431,8 @@ class _Writer:
         run = paragraph.add_run()
         if "logo" in (el.get("class") or ""):
             shape = run.add_picture(data, height=Cm(1.3))
+        elif el.get("data-chart"):  # at the size it was drawn, as in the PDF
+            shape = run.add_picture(data, width=Cm(CHART_SIZE_CM[0]))
         else:
             shape = run.add_picture(data, width=self.text_width)
         shape._inline.docPr.set("descr", el.get("alt") or "")

@@ -8,6 +8,8 @@ Inline nodes are turned into markup here (escaped), block structure in the templ
 
 from __future__ import annotations
 
+from typing import Any
+
 from markupsafe import Markup, escape
 
 from . import bibliography
@@ -69,6 +71,8 @@ def _notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
                 out.append(Text(node.text[:moved]))
             out.append(call)
             node = Text(node.text[moved:])
+            if not node.text:
+                continue  # so that a note right after the punctuation joins this one
         out.append(node)
     return out
 
@@ -83,9 +87,30 @@ class _InlineRenderer:
         self.refs = {ref.id: ref for ref in view.all_references}
 
     def run(self, nodes: list[Inline]) -> Markup:
-        if self.cites == "note":
-            nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
-        return Markup("").join(self.node(n) for n in nodes)
+        if self.cites != "note":
+            return Markup("").join(self.node(n) for n in nodes)
+        nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
+        out: list[Markup] = []
+        for i, node in enumerate(nodes):
+            calls = isinstance(node, (Cite, Note))
+            if calls and i and isinstance(nodes[i - 1], (Cite, Note)):
+                continue  # already part of the note the group before it became
+            if not calls:
+                out.append(self.node(node))
+                continue
+            group = [node]
+            for following in nodes[i + 1:]:
+                if not isinstance(following, (Cite, Note)):
+                    break
+                group.append(following)
+            call = self.note(group)
+            if call and i and isinstance(nodes[i - 1], Text) and out:
+                # Keep the call with the word before it: a note number never starts a line.
+                head, _, word = nodes[i - 1].text.rpartition(" ")
+                out[-1] = escape(head + " " if head or _ else head)
+                call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
+            out.append(call)
+        return Markup("").join(out)
 
     def attribution(self, nodes: list[Inline], cites: str = "inline") -> Markup:
         """Render a source line: its citations written out in the line, not as notes."""
@@ -111,16 +136,24 @@ class _InlineRenderer:
         if isinstance(node, Cite):
             return self.cite(node)
         if isinstance(node, Note):
-            return self.note(node.children)
+            return self.note([node])
         if isinstance(node, XRef):
             return self.xref(node.target)
         raise TypeError(f"unknown inline node {node!r}")
 
-    def note(self, children: list[Inline]) -> Markup:
-        """Write a numbered note: at the foot of the page in print and in Word, else listed."""
+    def note(self, parts: list[Cite | Note]) -> Markup:
+        """Write one numbered note for citations and notes that stand together.
+
+        The note sits at the foot of the page in print and in Word, else in the list at the
+        end. Several at one point make one note, as Chicago asks, not a run of numbers.
+        """
         if self.view.audience.notes == "hidden":
             return Markup("")
-        text = self.attribution(children, "bracketed")
+        linked = self.view.linked_refs.__contains__
+        texts = [self.attribution(bibliography.note(self._works(p), linked)
+                                  if isinstance(p, Cite) else p.children, "bracketed")
+                 for p in parts]
+        text = Markup(" ").join(texts)
         number = self.notes.add(text)
         # The call links to the numbered list on screen; in print the span floats to the
         # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
@@ -130,6 +163,9 @@ class _InlineRenderer:
             '<span class="footnote" data-docx="%s">%s</span>'
         ) % ("skip" if word else "Note Reference", number, number, number,
              "footnote" if word else "skip", text)
+
+    def _works(self, node: Cite) -> list[tuple[Any, CiteItem]]:
+        return [(self.refs[item.id], item) for item in node.items]
 
     def xref(self, target: str) -> Markup:
         """Write "Table 2" as a link; a table this edition leaves out is named by caption."""
@@ -141,11 +177,11 @@ class _InlineRenderer:
             item.kind, item.number, label, item.number)
 
     def cite(self, node: Cite) -> Markup:
-        items = [(self.refs[item.id], item) for item in node.items]
-        linked = self.view.linked_refs.__contains__
-        if self.cites == "note":
-            return self.note(bibliography.note(items, linked))
-        text = self.run(bibliography.note(items, linked, sentence=False))
+        """Write a citation out in the line: bracketed inside a note, bare in a source line."""
+        if self.cites == "note":  # reached only outside run(), e.g. a lone cite
+            return self.note([node])
+        text = self.run(bibliography.note(self._works(node), self.view.linked_refs.__contains__,
+                                          sentence=False))
         return Markup("(%s)") % text if self.cites == "bracketed" else text
 
     def blocks(self, blocks: list[Block]) -> Markup:

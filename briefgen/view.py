@@ -19,12 +19,12 @@ from typing import Any
 
 from . import bibliography, charts
 from .content import LoadedDocument
-from .docmodel import Block, Cite, Inline, Text
+from .docmodel import Block, Cite, Inline, Note, Text
 from .errors import Diagnostic, UsageError
 from .models import Chart, Meta, Section
 from .templates import AudienceProfile, TemplateSet, builtin_dir
 
-__all__ = ["DocumentView", "build_view", "limit_warnings"]
+__all__ = ["CHART_SIZE_CM", "DocumentView", "build_view", "limit_warnings"]
 
 FONT_DIR = builtin_dir() / "fonts"
 
@@ -37,6 +37,9 @@ class BlockView:
 
 # The stylesheet's default colours (templates/css/brief.css), for charts without a theme.
 CHART_COLOURS = ("#14395c", "#b4462b", "#5a6570")
+# Charts are drawn at the size they are printed: 13 x 5.5 cm, three quarters of the text
+# width of an A4 page, so their lettering matches the 8 pt captions in both formats.
+CHART_SIZE_CM = (13.0, 5.5)
 
 
 @dataclass
@@ -54,9 +57,8 @@ class ChartView:
         return self._draw("png")
 
     def _draw(self, fmt: str) -> bytes:
-        # 16 x 6 cm: the text width of an A4 or Letter page, a quarter of its height.
         return charts.draw(self.chart, fmt, colours=self.colours, font_dir=FONT_DIR,
-                           width_cm=16.0, height_cm=6.0)
+                           width_cm=CHART_SIZE_CM[0], height_cm=CHART_SIZE_CM[1])
 
 
 @dataclass
@@ -91,6 +93,7 @@ class DocumentView:
     reviewer: Any = None
     assessment: Any = None
     linked_refs: set[str] = field(default_factory=set)  # ids with an entry to link to
+    has_notes: bool = False  # citations or notes in what this edition shows
     xrefs: dict[str, Any] = field(default_factory=dict)  # "tbl:id" -> kind, number, caption
     charts: dict[int, ChartView] = field(default_factory=dict)  # by figure number
 
@@ -114,8 +117,11 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
                labels: dict[str, str]) -> DocumentView:
     """Assemble the DocumentView of doc for one audience."""
     model = doc.model
-    order = [sid for sid in (audience.sections or model.sections.order)
-             if getattr(model.sections, sid, None) is not None]
+    # A profile picks the sections and their order; a book review keeps the book's order
+    # (its sections are the book's parts), so there the profile only picks.
+    wanted = audience.sections or model.sections.order
+    order = [sid for sid in (model.sections.order if model.kind == "book-review" else wanted)
+             if sid in wanted and getattr(model.sections, sid, None) is not None]
     counters = {"tables": 0, "figures": 0}
     # Every table and figure with an id, numbered below if this audience shows it.
     xrefs = {f"{prefix}:{item.id}": Obj(kind=kind, number=None, caption=item.caption)
@@ -170,6 +176,8 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
             verdict=doc.md("assessment", "verdict").blocks)
 
     shown = [out.summary, out.key_messages, out.sections, out.assessment]
+    out.has_notes = audience.notes != "hidden" and (
+        bool(cited_ids(shown)) or any(isinstance(n, Note) for n in _nodes(shown)))
     if audience.references != "hidden":
         cited = cited_ids(shown)
         refs = [ref for ref in bibliography.sort_references(model.references)

@@ -86,3 +86,11 @@ def test_edited_book_and_sorting_by_family_name():
     assert plain(entry(book)) == "Nigar, Neelum, ed. Relations. ISSI, 2025."
     other = ref(id="a", authors=["Abel, Bo"], date=2010)
     assert [r.id for r in sort_references([book, other])] == ["a", "b"]
+
+
+def test_undated_works_end_with_a_single_stop():
+    report = ref(id="r", type="report", title="Relations with Russia")
+    news = ref(id="n", type="news", title="Experts suggest", container="Tribune")
+    assert plain(entry(report)) == "Relations with Russia. n.d."
+    assert plain(entry(news)) == "“Experts suggest.” Tribune, n.d."
+    assert plain(entry(report, short=True)) == "Relations with Russia. n.d."
