@@ -16,7 +16,9 @@ produced and maps it onto named styles from the reference document. The mapping:
   list of links makes Word's table-of-contents field, its result already filled in with
   those entries, so the contents show when the file is first opened; `"pagebreak"` starts
   a new page;
-- tables become Word tables in the style named by data-docx, header rows repeating;
+- tables become Word tables in the style named by data-docx, header rows repeating,
+  columns as wide as their content needs, rows never split and short tables kept whole;
+- `data-docx-keep` keeps a small unit (a recommendation, a figure) on one page;
 - an element with an id gets a bookmark, and `href="#id"` links become internal hyperlinks;
 - `status: draft` adds Word's own DRAFT watermark to the page headers.
 """
@@ -107,6 +109,7 @@ class _Writer:
         self.bookmark_id = 0
         self.pending_ids: list[str] = []
         self.footnotes: Any = None  # docx_parts.Footnotes, made at the first note
+        self.written: list[Any] = []  # body paragraphs in order, for keep-together groups
 
     # -- page ------------------------------------------------------------------------
     def setup_page(self, size: str) -> None:
@@ -146,6 +149,14 @@ class _Writer:
     def block(self, el: _Element, list_tag: str | None, depth: int, para: str) -> None:
         role = el.get("data-docx")
         if role == "skip" or el.tag == "hr":
+            return
+        if el.get("data-docx-keep") is not None:
+            # Keep a small unit on one page: every paragraph but the last keeps with the next.
+            start = len(self.written)
+            el.attrib.pop("data-docx-keep")
+            self.block(el, list_tag, depth, para)
+            for paragraph in self.written[start:-1]:
+                paragraph.paragraph_format.keep_with_next = True
             return
         if el.get("id"):
             self.pending_ids.append(el.get("id"))
@@ -193,6 +204,7 @@ class _Writer:
         target = container if container is not None else self.doc
         paragraph = target.add_paragraph()
         paragraph.style = self._style(style)
+        self.written.append(paragraph)
         for ident in self.pending_ids:
             self._bookmark(paragraph, ident)
         self.pending_ids = []
@@ -402,15 +414,22 @@ class _Writer:
         for old in tblpr.findall(self.qn("w:tblW")):
             tblpr.remove(old)
         tblpr.append(width)
+        widths = _column_widths(rows, columns, self.text_width)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        # A short table stays on one page, as in the PDF; a long one breaks between rows.
+        keep = len(rows) <= 12
         for index, tr in enumerate(rows):
             row = table.add_row()
             trpr = row._tr.get_or_add_trPr()
             trpr.append(self.OxmlElement("w:cantSplit"))
             if index < header_count:
                 trpr.append(self.OxmlElement("w:tblHeader"))
-            for cell, td in zip(row.cells, tr.xpath("./th|./td"), strict=False):
+            for cell, td, width in zip(row.cells, tr.xpath("./th|./td"), widths, strict=False):
+                cell.width = width
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self._style("Table Heading" if td.tag == "th" else "Table Text")
+                paragraph.paragraph_format.keep_with_next = keep and index < len(rows) - 1 or None
                 self.inline_children(paragraph, td, {})
                 _trim(paragraph)
         self.pending_ids = []
@@ -436,6 +455,20 @@ class _Writer:
         else:
             shape = run.add_picture(data, width=self.text_width)
         shape._inline.docPr.set("descr", el.get("alt") or "")
+
+
+def _column_widths(rows: list[_Element], columns: int, total: int) -> list[int]:
+    """Share the text width among columns by the length of their longest cell (in EMU).
+
+    Word would otherwise make every column equally wide: a "Year" column as wide as a
+    column of sentences.
+    """
+    longest = [1] * columns
+    for tr in rows:
+        for i, td in enumerate(tr.xpath("./th|./td")[:columns]):
+            longest[i] = max(longest[i], len(" ".join(td.text_content().split())))
+    weights = [min(length, 60) + 6 for length in longest]  # a floor for short columns
+    return [int(total * weight / sum(weights)) for weight in weights]
 
 
 def _at_word_start(paragraph: Any) -> bool:

@@ -134,3 +134,17 @@ def test_libreoffice_opens_it(example_outputs, tmp_path):
     text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert re.search(r"Page 2 of \d", text), "footer fields are not evaluated"
     assert "Strategic convergence and its limits" in text
+
+
+def test_columns_follow_their_content_and_small_units_stay_together(document):
+    table = document.tables[0]  # Phase | Years | What happened | Character
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert widths[0] < widths[1] < widths[2] and sum(widths) > 0
+    assert all(p.paragraph_format.keep_with_next for row in table.rows[:-1]
+               for cell in row.cells for p in cell.paragraphs)
+    # A recommendation: its title and text keep with the "who should act" line after them.
+    paragraphs = document.paragraphs
+    first = next(i for i, p in enumerate(paragraphs) if p.text.startswith("1. Institution"))
+    meta = next(i for i in range(first, len(paragraphs))
+                if paragraphs[i].style.name == "Recommendation Meta")
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[first:meta])
