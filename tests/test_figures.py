@@ -93,3 +93,21 @@ def test_a_figure_without_alt_text_is_an_error(write_doc):
         assert "required" in message
     else:
         raise AssertionError("a figure without alt text was accepted")
+
+
+def test_long_urls_wrap_inside_the_text_block(write_doc, tmp_path):
+    import re
+    import subprocess
+
+    from conftest import need
+
+    need("pdftotext")
+    url = "https://example.org/" + "averylongpathsegment" * 12  # no break opportunity
+    text = MINIMAL.replace('date: 2024}', f'date: 2024, url: "{url}"}}').replace(
+        "History body.", f"History body.^[See <{url}> for the record.]")
+    written = build([write_doc(text)], out=tmp_path / "out", formats=["pdf"])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(written[0].job.path), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', boxes)]
+    # A4 is 595 pt wide with 18 mm (51 pt) margins: nothing may pass 544 pt.
+    assert right and max(right) <= 545, max(right)
