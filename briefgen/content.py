@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .docmodel import Cite, Para, Parsed, plain_text, walk_inlines
+from .docmodel import BlockQuote, Cite, ListBlock, Para, Parsed, plain_text, walk_inlines
 from .errors import ContentError, Diagnostic
 from .loader import SourceMap, load_yaml
 from .markdown import parse
@@ -28,6 +28,17 @@ __all__ = ["LoadedDocument", "load", "pydantic_diagnostics"]
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
 LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+# Limits that no real brief comes near, so that a slip (a pasted data dump, a run-on
+# string) is reported instead of producing a 900-page PDF or a line that cannot break.
+MAX_WORD = 300  # characters without a space; the longest URLs in the examples have ~120
+MAX_ITEMS = 1000  # entries in any one list: table rows, timeline entries, list items
+MAX_IMAGE_BYTES = 20_000_000
+MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels, e.g. 8,660 x 5,770
+
+# A Markdown link or autolink whose scheme is not allowed is dropped by the parser and
+# printed as text; look for them in the source so the writer hears about it.
+_LINK_SCHEME = re.compile(r"(?:\]\(\s*<?|<)([A-Za-z][A-Za-z0-9+.-]{1,31}):")
 
 
 @dataclass
@@ -309,11 +320,29 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
                     where, f"unknown cross-reference '@{mention.target}'; tables and figures "
                     f"that can be referred to: {listed}", line_offset=offset,
                     column=column_of("@" + mention.target, where, offset)))
+            elif mention.kind == "link" and mention.target.startswith("http://"):
+                out.append(smap.diagnostic(
+                    where, f"link '{mention.target}' is not encrypted; use https:// if the "
+                    "site offers it", severity="warning", line_offset=offset,
+                    column=column_of(mention.target, where, offset)))
             elif mention.kind == "link" and not mention.target.startswith(LINK_SCHEMES):
                 out.append(smap.diagnostic(
                     where, f"link target '{mention.target}' is not allowed; links must start "
                     "with https://, http://, mailto: or #", line_offset=offset,
                     column=column_of(mention.target, where, offset)))
+
+    for where, text in markdown_fields(model):
+        pos = smap.find(where)
+        for match in _LINK_SCHEME.finditer(text):
+            if match.group(1).lower() in ("http", "https", "mailto"):
+                continue
+            offset = text.count("\n", 0, match.start()) + 1 if pos and pos.block else 0
+            target = text[match.start(1):].split(")")[0].split(">")[0]
+            out.append(smap.diagnostic(
+                where, f"link target '{target}' is not allowed; links must start with "
+                "https://, http://, mailto: or #", line_offset=offset,
+                column=column_of(match.group(1) + ":", where, offset)))
+    out += _limits(doc)
 
     cited = {m.target for parsed in doc.markdown.values() for m in parsed.mentions
              if m.kind == "cite"}
@@ -392,6 +421,50 @@ def _uncited_figures(doc: LoadedDocument, where: tuple) -> list[Diagnostic]:
     return out
 
 
+def _values(value: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
+    """Yield (path, value) for value and everything inside it, as the YAML spells paths."""
+    yield path, value
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _values(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _values(item, path + (index,))
+
+
+def _limits(doc: LoadedDocument) -> list[Diagnostic]:
+    """Report run-on words and lists far longer than any document needs."""
+    out = []
+    data = doc.model.model_dump(exclude_none=True, exclude_defaults=True)
+    for path, value in _values(data, ()):
+        if isinstance(value, str) and path[-1] != "url":
+            word = max(value.split(), key=len, default="")
+            if len(word) > MAX_WORD:
+                out.append(doc.source.diagnostic(
+                    path, f"a word of {len(word):,} characters ('{word[:20]}…'); words may "
+                    f"have at most {MAX_WORD} characters; is a space missing?"))
+        elif isinstance(value, list) and len(value) > MAX_ITEMS:
+            out.append(doc.source.diagnostic(
+                path, f"{len(value):,} entries; a list may have at most {MAX_ITEMS:,}"))
+    for where, parsed in doc.markdown.items():
+        for node in _nodes_of(parsed.blocks):
+            if isinstance(node, ListBlock) and len(node.items) > MAX_ITEMS:
+                out.append(doc.source.diagnostic(
+                    where, f"a Markdown list of {len(node.items):,} items; a list may have "
+                    f"at most {MAX_ITEMS:,}"))
+    return out
+
+
+def _nodes_of(blocks: list[Any]) -> Iterator[Any]:
+    for block in blocks:
+        yield block
+        if isinstance(block, BlockQuote):
+            yield from _nodes_of(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _nodes_of(item)
+
+
 def _image_problem(folder: Path, name: str) -> str | None:
     """Return why the image file cannot be used, or None if it can."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name):
@@ -405,6 +478,34 @@ def _image_problem(folder: Path, name: str) -> str | None:
         return f"image '{name}' lies outside the document's folder {folder}"
     if resolved.suffix.lower() not in IMAGE_SUFFIXES:
         return f"image '{name}' must be a PNG or JPEG file"
+    if resolved.stat().st_size > MAX_IMAGE_BYTES:
+        return (f"image '{name}' is {resolved.stat().st_size:,} bytes; images may have at "
+                f"most {MAX_IMAGE_BYTES:,}")
+    return _image_content_problem(resolved, name)
+
+
+def _image_content_problem(path: Path, name: str) -> str | None:
+    """Check the file really is a PNG or JPEG of a sane size, without decoding it all.
+
+    WeasyPrint would otherwise log a broken image and leave a hole in the PDF, and a
+    small file can declare billions of pixels.
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in ("PNG", "JPEG"):
+                return f"image '{name}' is a {kind} file; expected a PNG or JPEG image"
+            if width * height > MAX_IMAGE_PIXELS:
+                return (f"image '{name}' is {width:,} x {height:,} pixels; images may have "
+                        f"at most {MAX_IMAGE_PIXELS:,} pixels")
+            image.verify()  # checksums and structure, without decoding the pixels
+    except Image.DecompressionBombError:
+        return f"image '{name}' declares more pixels than any image should; expected at most " \
+               f"{MAX_IMAGE_PIXELS:,}"
+    except Exception as exc:  # Pillow raises many kinds for a damaged or foreign file
+        return f"image '{name}' is not a readable PNG or JPEG image ({exc})"
     return None
 
 

@@ -7,6 +7,8 @@ column. Validation errors are then reported at the place a person has to edit.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,12 @@ __all__ = ["Position", "SourceMap", "load_yaml"]
 MAX_FILE_BYTES = 5_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+
+# Characters no content needs, refused wherever they appear: C0/C1 control characters
+# (other than tab and line breaks), which Word cannot store, and the bidirectional
+# embedding, override and isolate controls, which can make text read differently from
+# how it is stored ("Trojan Source"). Arabic and Hebrew text needs none of them.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 Path_ = tuple[Any, ...]
 
@@ -58,6 +66,12 @@ class SourceMap:
             if not path:
                 return None
             path = path[:-1]
+
+    def path_at(self, line: int, column: int) -> Path_:
+        """Return the path of the value written last at or before line:column."""
+        before = [(pos.line, pos.column, path) for path, pos in self.values.items()
+                  if (pos.line, pos.column) <= (line, column)]
+        return max(before, key=lambda item: item[:2])[2] if before else ()
 
     def diagnostic(self, path: Path_, message: str, *, key: bool = False,
                    severity: str = "error", line_offset: int = 0,
@@ -162,9 +176,10 @@ def load_yaml(path: Path) -> tuple[dict[str, Any], SourceMap]:
         raise fail(f"cannot read the file: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
         raise fail(f"the file is {len(raw):,} bytes; content files may be at most "
-                   f"{MAX_FILE_BYTES:,} bytes")
+                   f"{MAX_FILE_BYTES:,} bytes", 1)
     if b"\x00" in raw:
-        raise fail("this is a binary file, not YAML text")
+        raise fail("this is a binary file, not YAML text; expected a UTF-8 text file",
+                   raw[: raw.index(b"\x00")].count(b"\n") + 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -175,13 +190,58 @@ def load_yaml(path: Path) -> tuple[dict[str, Any], SourceMap]:
                                for ln in text.splitlines()):
         raise fail("the file is empty; expected a mapping with at least 'kind' and 'meta'", 1, 1)
     smap.lines = text.splitlines()
+    deep = _too_deep(text)
+    if deep:
+        raise fail(f"values are nested more than {MAX_DEPTH} levels deep", *deep)
+    forbidden = list(FORBIDDEN.finditer(text))
+    if forbidden:
+        # Read the file with the characters blanked, only to name the field of each one.
+        _, clean = load_text(path, FORBIDDEN.sub(" ", text))
+        raise ContentError([_forbidden(path, text, match, clean) for match in forbidden])
+    return load_text(path, text)
+
+
+def _forbidden(path: Path, text: str, match: re.Match, clean: SourceMap) -> Diagnostic:
+    char = match.group(0)
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    name = unicodedata.name(char, "")
+    what = ("a bidirectional control" if "\u202a" <= char <= "\u2069"
+            else "a control character")
+    code = f"U+{ord(char):04X}" + (f", {name.lower()}" if name else "")
+    return Diagnostic(path, line, column, dotted(clean.path_at(line, column)),
+                      f"{what} ({code}) is not allowed in content; delete it (it is "
+                      "invisible in most editors)")
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Return where flow brackets first nest deeper than MAX_DEPTH, before YAML recurses."""
+    depth, line, start = 0, 1, 0
+    for i, char in enumerate(text):
+        if char == "\n":
+            line, start = line + 1, i + 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, i - start + 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return None
+
+
+def load_text(path: Path, text: str) -> tuple[dict[str, Any], SourceMap]:
+    """Parse YAML text read from path; see load_yaml."""
+    smap = SourceMap(path, lines=text.splitlines())
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> ContentError:
+        return ContentError([Diagnostic(path, line, column, "", message)])
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
-        if "\t" in problem or "tab" in problem:
+        if "\\t" in problem or "tab" in problem:
             problem += " (YAML indents with spaces; replace tabs by spaces)"
         context = f" {exc.context}" if exc.context else ""
         raise fail(f"invalid YAML: {problem}{context}",

@@ -31,6 +31,7 @@ from .docmodel import (
     Text,
     XRef,
 )
+from .errors import UsageError
 from .templates import TemplateSet
 from .view import DocumentView
 
@@ -213,8 +214,24 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str) -> str:
     env = templates.jinja
     notes = Notes()
     renderer = _InlineRenderer(view, notes)
-    template = env.get_template(f"{view.kind}.html")
-    return template.render(doc=view, labels=view.labels, notes=notes, css=Markup(css),
-                           inlines=renderer.run, blocks=renderer.blocks,
-                           attribution=renderer.attribution,
-                           cite=lambda ref_id: [Cite([CiteItem(ref_id)])])
+    from jinja2 import TemplateError
+
+    try:
+        template = env.get_template(f"{view.kind}.html")
+        return template.render(doc=view, labels=view.labels, notes=notes, css=Markup(css),
+                               inlines=renderer.run, blocks=renderer.blocks,
+                               attribution=renderer.attribution,
+                               cite=lambda ref_id: [Cite([CiteItem(ref_id)])])
+    except TemplateError as exc:  # a user's template: syntax, an unknown name, the sandbox
+        raise UsageError(f"{_template_place(exc)}template error: {exc}") from None
+
+
+def _template_place(exc: BaseException) -> str:
+    """Return 'file:line: ' of the template line that failed, if Jinja recorded it."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    trace = exc.__traceback__
+    while trace is not None:  # Jinja maps template frames back to template lines
+        if trace.tb_frame.f_code.co_filename.endswith(".html"):
+            filename, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+        trace = trace.tb_next
+    return f"{filename}:{line}: " if filename and line else ""

@@ -53,6 +53,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
     log = logging.getLogger("weasyprint")
     collector = _Collect()
     log.addHandler(collector)
+    propagate, log.propagate = log.propagate, False  # reported once, in the error below
     try:
         document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                    url_fetcher=fetcher)
@@ -62,6 +63,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
         pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     finally:
         log.removeHandler(collector)
+        log.propagate = propagate
     if collector.messages:
         raise BriefgenError("the PDF could not be laid out cleanly: "
                             + "; ".join(collector.messages))
