@@ -1,18 +1,27 @@
 """Write outputs atomically: a temporary file in the same folder, then a rename.
 
 A reader (or a crash) never sees a half-written file: either the old output is still in
-place or the new one is complete.
+place or the new one is complete. Ctrl-C and termination signals that arrive during a write
+take effect once it is over, so an interrupted build leaves no temporary file behind either.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import UsageError
 
 __all__ = ["check_writable", "write_atomic"]
+
+# Signals whose default action ends the process without running any cleanup code (SIGINT
+# too, once a program has replaced Python's KeyboardInterrupt handler).
+_DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                      if hasattr(signal, name))
 
 
 def check_writable(folder: Path) -> None:
@@ -32,14 +41,31 @@ def check_writable(folder: Path) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write data to path through a temporary file and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with _signals_deferred():
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold back interrupting signals in this thread until the block ends."""
+    # SIGTERM's default action kills the process at once: a signal arriving between
+    # mkstemp and os.replace would leave the temporary file behind. Blocked, it stays
+    # pending and acts when the mask is restored, after the file is renamed or removed.
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

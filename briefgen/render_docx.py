@@ -53,6 +53,9 @@ def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
     """Return the DOCX bytes for the page html, styled by the reference document."""
     import docx
 
+    from .reproducible import normalise_zip, zip_date_time
+
+    stamp = zip_date_time(view.meta.date)  # first, so a malformed SOURCE_DATE_EPOCH stops early
     document = docx.Document(str(reference))
     body = document.element.body
     for child in list(body):
@@ -66,9 +69,13 @@ def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
         from .docx_parts import add_watermark
         add_watermark(document, view.labels["draft"], font="Inter")
     _properties(document, view)
+    # Saved to memory, not to the output file: a save that fails halfway leaves nothing
+    # behind, and the pipeline writes the finished bytes atomically.
     out = io.BytesIO()
     document.save(out)
-    return out.getvalue()
+    # python-docx stamps every zip entry with the current time; fixed entry metadata makes
+    # the same input give the same bytes (see reproducible.py).
+    return normalise_zip(out.getvalue(), stamp)
 
 
 def _properties(document: Any, view: DocumentView) -> None:
