@@ -18,8 +18,8 @@ from .errors import UsageError
 
 __all__ = ["check_writable", "write_atomic"]
 
-# Signals whose default action ends the process without running any cleanup code (SIGINT
-# too, once a program has replaced Python's KeyboardInterrupt handler).
+# Signals that end a build: SIGTERM and SIGHUP kill the process without any cleanup, and
+# SIGINT's KeyboardInterrupt can strike anywhere, even before the try block or inside it.
 _DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
                       if hasattr(signal, name))
 
