@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -72,8 +73,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: stop rendering, keep finished files, say so."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals to the host program
+        previous = None
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -93,10 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     except BriefgenError as exc:
         print(f"briefgen: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("briefgen: interrupted; finished files are complete, nothing half-written",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, _Terminated) else 130  # 128 + the signal's number
     except Exception as exc:  # a bug in briefgen, not a user mistake
         if os.environ.get("BRIEFGEN_DEBUG"):
             raise

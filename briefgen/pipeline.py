@@ -8,6 +8,7 @@ rendered to bytes; then each file is written atomically. Renders run in this pro
 from __future__ import annotations
 
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -17,6 +18,7 @@ from pathlib import Path
 from .content import LoadedDocument, load
 from .errors import ContentError, UsageError
 from .output import check_writable, write_atomic
+from .reproducible import source_date_epoch
 from .templates import TemplateSet, for_documents
 
 __all__ = ["FORMATS", "Job", "Written", "build", "find_documents", "load_all", "render"]
@@ -123,6 +125,16 @@ def render(doc: LoadedDocument, audience: str, fmt: str,
     raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
 
 
+def _worker_signals() -> None:
+    """Leave Ctrl-C to the parent, and let SIGTERM end a worker at once.
+
+    A forked worker inherits the command line's handlers, which turn both signals into
+    KeyboardInterrupt; the executor would catch that as a task's failure and go on.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _render_job(job: Job, user_dirs: tuple[Path, ...]) -> tuple[bytes, int | None, float]:
     """Worker entry point: load, render, and time one job (runs in a child process)."""
     start = time.perf_counter()
@@ -148,6 +160,7 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
+    source_date_epoch()  # a malformed SOURCE_DATE_EPOCH is a usage error, before any work
     files = find_documents(paths)
     template_set = for_documents(files, tuple(templates))
     docs = load_all(files, template_set)
@@ -170,7 +183,8 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
             if progress:
                 progress(job)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+        try:
             futures = [(job, pool.submit(_render_job, job, template_set.user_dirs))
                        for job in todo]
             for job, future in futures:
@@ -178,6 +192,16 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
                 rendered.append((job, data, pages, seconds))
                 if progress:
                     progress(job)
+        except BaseException:
+            # Interrupted or failed: drop the queued renders and stop the running ones,
+            # rather than wait seconds for layouts whose results nobody will write. The
+            # executor has no public way to stop a running task, hence _processes.
+            running = getattr(pool, "_processes", None) or {}  # shutdown() clears it
+            for process in list(running.values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     written = []
     kinds = {doc.path: doc.model.kind for doc in docs}
