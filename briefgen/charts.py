@@ -176,6 +176,7 @@ def _rc(ink: str, muted: str, use_inter: bool) -> dict[str, Any]:
     if use_inter:
         sans = [FONT_FAMILY, *(name for name in sans if name != FONT_FAMILY)]
     return {
+        "text.parse_math": False,  # content is text: "US$ 5 to US$ 10" is not TeX
         "svg.fonttype": "path",
         "svg.hashsalt": SVG_HASH_SALT,
         "svg.image_inline": True,

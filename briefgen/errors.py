@@ -35,7 +35,9 @@ class Diagnostic:
     def __str__(self) -> str:
         field = f"{self.field}: " if self.field else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location()}: {prefix}{field}{self.message}"
+        # One diagnostic, one line: a quoted value's line breaks are shown, not made.
+        message = self.message.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{self.location()}: {prefix}{field}{message}"
 
 
 class BriefgenError(Exception):

@@ -30,7 +30,8 @@ MAX_DEPTH = 40
 # (other than tab and line breaks), which Word cannot store, and the bidirectional
 # embedding, override and isolate controls, which can make text read differently from
 # how it is stored ("Trojan Source"). Arabic and Hebrew text needs none of them.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                       "\ud800-\udfff\ufffe\uffff]")  # and surrogates, non-characters
 
 Path_ = tuple[Any, ...]
 
@@ -142,10 +143,17 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         try:
-            return self.constructor.construct_object(node)
+            value = self.constructor.construct_object(node)
         except (ValueError, OverflowError) as exc:  # e.g. a date such as 2025-13-45
             self._error(node, path, f"'{node.value}' is not a valid value: {exc}")
             return node.value
+        found = FORBIDDEN.search(value) if isinstance(value, str) else None
+        if found:  # written as an escape (\a, \u202e) inside double quotes
+            char = found.group(0)
+            self._error(node, path, f"{_kind_of(char)} (U+{ord(char):04X}) is not allowed "
+                        "in content; remove the escape that writes it")
+            return FORBIDDEN.sub(" ", value)
+        return value
 
     def _error(self, node: yaml.Node, path: Path_, message: str) -> None:
         mark = node.start_mark
@@ -206,12 +214,19 @@ def _forbidden(path: Path, text: str, match: re.Match, clean: SourceMap) -> Diag
     line = text.count("\n", 0, match.start()) + 1
     column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
     name = unicodedata.name(char, "")
-    what = ("a bidirectional control" if "\u202a" <= char <= "\u2069"
-            else "a control character")
+    what = _kind_of(char)
     code = f"U+{ord(char):04X}" + (f", {name.lower()}" if name else "")
     return Diagnostic(path, line, column, dotted(clean.path_at(line, column)),
                       f"{what} ({code}) is not allowed in content; delete it (it is "
                       "invisible in most editors)")
+
+
+def _kind_of(char: str) -> str:
+    if "\u202a" <= char <= "\u2069":
+        return "a bidirectional control"
+    if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
+        return "a character that is not text"
+    return "a control character"
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
@@ -240,6 +255,9 @@ def load_text(path: Path, text: str) -> tuple[dict[str, Any], SourceMap]:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark and mark.line >= len(smap.lines) and exc.context_mark:
+            # The file ended first (an unclosed bracket or quote): point where it opened.
+            mark = exc.context_mark
         problem = exc.problem or "invalid YAML"
         if "\\t" in problem or "tab" in problem:
             problem += " (YAML indents with spaces; replace tabs by spaces)"

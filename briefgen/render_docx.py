@@ -293,7 +293,8 @@ class _Writer:
     def _text(self, paragraph: Any, text: str | None, fmt: dict) -> None:
         if not text:
             return
-        text = re.sub(r"\s+", " ", text)
+        # Fold ASCII white space as HTML does; a no-break or thin space is content.
+        text = re.sub(r"[ \t\n\r\f]+", " ", text)
         if text.startswith(" ") and _at_word_start(paragraph):
             text = text.lstrip()
         if not text:
