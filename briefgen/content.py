@@ -86,7 +86,7 @@ def load(path: str | Path, audiences: typing.Iterable[str] | None = None) -> Loa
     if model_cls is None:
         where = ("kind",) if "kind" in data else ()
         found = f"found '{kind}'" if kind is not None else "it is missing"
-        raise ContentError([smap.diagnostic(
+        raise ContentError(smap.problems + [smap.diagnostic(
             where, f"expected a document kind, one of: {', '.join(KINDS)}; {found}")])
     try:
         model = model_cls.model_validate(data)

@@ -69,7 +69,14 @@ class SourceMap:
             path = path[:-1]
 
     def path_at(self, line: int, column: int) -> Path_:
-        """Return the path of the value written last at or before line:column."""
+        """Return the path of the value written last at or before line:column.
+
+        A value that starts just after it counts: the character begins that value.
+        """
+        starting = [path for path, pos in self.values.items()
+                    if (pos.line, pos.column) == (line, column + 1)]
+        if starting:
+            return starting[0]
         before = [(pos.line, pos.column, path) for path, pos in self.values.items()
                   if (pos.line, pos.column) <= (line, column)]
         return max(before, key=lambda item: item[:2])[2] if before else ()

@@ -64,6 +64,11 @@ def _partial_date(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, str) and re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", value):
         return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:  # a date written in quotes is still a date
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
     raise ValueError("expected a year (2016), a year and month ('2016-09') or a date "
                      f"(2016-09-24), found {value!r}")
 
