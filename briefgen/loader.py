@@ -31,7 +31,9 @@ MAX_DEPTH = 40
 # embedding, override and isolate controls, which can make text read differently from
 # how it is stored ("Trojan Source"). Arabic and Hebrew text needs none of them.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                       "\ud800-\udfff\ufffe\uffff]")  # and surrogates, non-characters
+                       "\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# (also: line and paragraph separators, which YAML counts as line breaks and editors do
+# not, so every later line number would be off; surrogates and non-characters)
 
 Path_ = tuple[Any, ...]
 
@@ -233,6 +235,8 @@ def _kind_of(char: str) -> str:
         return "a bidirectional control"
     if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
         return "a character that is not text"
+    if char in "\u2028\u2029":
+        return "a line or paragraph separator"
     return "a control character"
 
 
