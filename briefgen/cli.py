@@ -77,8 +77,22 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: stop rendering, keep finished files, say so."""
 
 
+_INTERRUPTED = "briefgen: interrupted; finished files are complete, nothing half-written"
+_GRACE_SECONDS = 3
+
+
 def _terminate(signum: int, frame: object) -> None:
+    # The exception can land in a finalizer (a __del__ in WeasyPrint), where Python prints
+    # and drops it; if it has not stopped the build within a few seconds, stop it here.
+    # Writes hold SIGALRM back (output.write_atomic), so none is cut short.
+    signal.signal(signal.SIGALRM, _stop_now)
+    signal.alarm(_GRACE_SECONDS)
     raise _Terminated
+
+
+def _stop_now(signum: int, frame: object) -> None:
+    print(_INTERRUPTED, file=sys.stderr, flush=True)
+    os._exit(128 + signal.SIGTERM)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,8 +129,8 @@ def _main(argv: list[str] | None) -> int:
         print(f"briefgen: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
-        print("briefgen: interrupted; finished files are complete, nothing half-written",
-              file=sys.stderr)
+        signal.alarm(0)  # stopped in time: no need for the fallback
+        print(_INTERRUPTED, file=sys.stderr)
         return 143 if isinstance(exc, _Terminated) else 130  # 128 + the signal's number
     except Exception as exc:  # a bug in briefgen, not a user mistake
         if os.environ.get("BRIEFGEN_DEBUG"):

@@ -20,7 +20,7 @@ __all__ = ["check_writable", "write_atomic"]
 
 # Signals that end a build: SIGTERM and SIGHUP kill the process without any cleanup, and
 # SIGINT's KeyboardInterrupt can strike anywhere, even before the try block or inside it.
-_DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+_DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGALRM")
                       if hasattr(signal, name))
 
 
