@@ -178,9 +178,10 @@ class _InlineRenderer:
             item.kind, item.number, label, item.number)
 
     def cite(self, node: Cite) -> Markup:
-        """Write a citation out in the line: bracketed inside a note, bare in a source line."""
-        if self.cites == "note":  # reached only outside run(), e.g. a lone cite
-            return self.note([node])
+        """Write a citation out in the line: bracketed inside a note, bare in a source line.
+
+        In running text run() never gets here: it turns citations into notes first.
+        """
         text = self.run(bibliography.note(self._works(node), self.view.linked_refs.__contains__,
                                           sentence=False))
         return Markup("(%s)") % text if self.cites == "bracketed" else text
