@@ -47,6 +47,7 @@ def _fetcher(roots: tuple[Path, ...]):
 def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> tuple[bytes, int]:
     """Return the PDF for html and its page count; stylesheets come from the template roots."""
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     roots = tuple(r.resolve() for r in roots)
     fetcher = _fetcher(roots)
@@ -57,8 +58,13 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
     try:
         document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                    url_fetcher=fetcher)
-        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher) for path in stylesheets]
-        laid_out = document.render(stylesheets=css)
+        # @font-face rules take effect only through a FontConfiguration shared by the
+        # stylesheet and the layout; without one WeasyPrint drops them and falls back to
+        # the system's fonts. See https://doc.courtbouillon.org/weasyprint/stable/api_reference.html
+        fonts = FontConfiguration()
+        css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+               for path in stylesheets]
+        laid_out = document.render(stylesheets=css, font_config=fonts)
         # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
         pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     finally:
