@@ -23,6 +23,7 @@ from .errors import ContentError, Diagnostic
 from .loader import SourceMap, load_yaml
 from .markdown import parse
 from .models import KINDS, Document, Section
+from .output import document_name
 
 __all__ = ["LoadedDocument", "load", "pydantic_diagnostics"]
 
@@ -58,10 +59,20 @@ class LoadedDocument:
     @property
     def name(self) -> str:
         """Output name: 'content/pakistan-russia/brief.yaml' -> 'pakistan-russia-brief'."""
-        stem, parent = self.path.stem, self.path.resolve().parent.name
-        if stem in ("index", parent) or not parent:
-            return stem if stem != "index" else parent
-        return f"{parent}-{stem}"
+        return document_name(self.path)
+
+    def files(self) -> list[str]:
+        """The files an output is made from, relative to the folder: this one, its images."""
+        model = self.model
+        names = [self.path.name]
+        for sid in model.sections.order:
+            section = getattr(model.sections, sid)
+            if isinstance(section, Section):
+                names += [figure.image for figure in section.figures if figure.image]
+        org = model.meta.organisation
+        if org and org.logo:
+            names.append(org.logo)
+        return list(dict.fromkeys(names))
 
     def md(self, *path: Any) -> Parsed:
         """Return the parsed Markdown of the field at path."""

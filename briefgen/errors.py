@@ -55,6 +55,9 @@ class ContentError(BriefgenError):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
+    def __reduce__(self):  # noqa: ANN204 - rebuilt from its diagnostics, not its text,
+        return type(self), (self.diagnostics,)  # when a worker process sends it back
+
 
 class UsageError(BriefgenError):
     """The command line or API call is wrong (unknown audience, bad output folder, …)."""

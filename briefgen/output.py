@@ -16,12 +16,23 @@ from pathlib import Path
 
 from .errors import UsageError
 
-__all__ = ["check_writable", "write_atomic"]
+__all__ = ["check_writable", "document_name", "write_atomic"]
 
 # Signals that end a build: SIGTERM and SIGHUP kill the process without any cleanup, and
 # SIGINT's KeyboardInterrupt can strike anywhere, even before the try block or inside it.
 _DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGALRM")
                       if hasattr(signal, name))
+
+
+def document_name(path: Path) -> str:
+    """A document's output name: 'content/pakistan-russia/brief.yaml' -> 'pakistan-russia-brief'.
+
+    A file named after its folder, or index.yaml, takes the folder's name alone.
+    """
+    stem, parent = path.stem, path.resolve().parent.name
+    if stem in ("index", parent) or not parent:
+        return stem if stem != "index" else parent
+    return f"{parent}-{stem}"
 
 
 def check_writable(folder: Path) -> None:

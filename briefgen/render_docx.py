@@ -30,6 +30,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from lxml import html as lxml_html
@@ -49,13 +50,18 @@ PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 SPECIAL = {"skip", "tab", "header", "footer", "toc", "pagebreak", "footnote"}
 
 
-def render_docx(html: str, view: DocumentView, reference: Path) -> bytes:
-    """Return the DOCX bytes for the page html, styled by the reference document."""
+def render_docx(html: str, view: DocumentView, reference: Path,
+                epoch: int | None | EllipsisType = ...) -> bytes:
+    """Return the DOCX bytes for the page html, styled by the reference document.
+
+    epoch: SOURCE_DATE_EPOCH for the zip entries' times; by default read from the
+    environment (see reproducible.zip_date_time).
+    """
     import docx
 
     from .reproducible import normalise_zip, zip_date_time
 
-    stamp = zip_date_time(view.meta.date)  # first, so a malformed SOURCE_DATE_EPOCH stops early
+    stamp = zip_date_time(view.meta.date, epoch)  # first: a malformed value stops early
     document = docx.Document(str(reference))
     body = document.element.body
     for child in list(body):
@@ -113,6 +119,7 @@ class _Writer:
         self.view = view
         self.OxmlElement, self.qn = OxmlElement, qn
         self.styles = {s.name for s in document.styles}
+        self.style_ids: dict[str, str] = {}
         self.bookmark_id = 0
         self.pending_ids: list[str] = []
         self.footnotes: Any = None  # docx_parts.Footnotes, made at the first note
@@ -210,7 +217,7 @@ class _Writer:
     def _new_paragraph(self, style: str, container: Any = None) -> Any:
         target = container if container is not None else self.doc
         paragraph = target.add_paragraph()
-        paragraph.style = self._style(style)
+        paragraph._p.style = self._style(style)
         self.written.append(paragraph)
         for ident in self.pending_ids:
             self._bookmark(paragraph, ident)
@@ -223,14 +230,23 @@ class _Writer:
         _trim(paragraph)
         return paragraph
 
-    def _style(self, name: str) -> Any:
-        """Return the named style, adding it (based on Normal) if the reference lacks it."""
-        if name not in self.styles:
-            from docx.enum.style import WD_STYLE_TYPE
-            style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = self.doc.styles["Normal"]
-            self.styles.add(name)
-        return self.doc.styles[name]
+    def _style(self, name: str, character: bool = False) -> str:
+        """Return the id of the named style, adding it if the reference document lacks it.
+
+        Ids are looked up once per name and set on the XML: python-docx's own setter scans
+        every style of the document at each paragraph, a third of a brief's DOCX time.
+        A paragraph style added is based on Normal.
+        """
+        if name not in self.style_ids:
+            if name not in self.styles:
+                from docx.enum.style import WD_STYLE_TYPE
+                kind = WD_STYLE_TYPE.CHARACTER if character else WD_STYLE_TYPE.PARAGRAPH
+                style = self.doc.styles.add_style(name, kind)
+                if not character:
+                    style.base_style = self.doc.styles["Normal"]
+                self.styles.add(name)
+            self.style_ids[name] = self.doc.styles[name].style_id
+        return self.style_ids[name]
 
     # -- inline level ----------------------------------------------------------------
     def inline_children(self, paragraph: Any, el: _Element, fmt: dict) -> None:
@@ -309,24 +325,17 @@ class _Writer:
             # Web links look like links; links within the document (note to reference,
             # cross-reference, contents) keep the text's own look, as in the PDF.
             if not fmt.get("style") and fmt["link"].get(self.qn("w:anchor")) is None:
-                run.style = self._char_style("Hyperlink")
+                run._r.style = self._style("Hyperlink", character=True)
         else:
             run = paragraph.add_run(text)
         if fmt.get("style"):
-            run.style = self._char_style(fmt["style"])
+            run._r.style = self._style(fmt["style"], character=True)
         if fmt.get("bold"):
             run.bold = True
         if fmt.get("italic"):
             run.italic = True
         if fmt.get("superscript"):
             run.font.superscript = True
-
-    def _char_style(self, name: str) -> Any:
-        if name not in self.styles:
-            from docx.enum.style import WD_STYLE_TYPE
-            self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
-            self.styles.add(name)
-        return self.doc.styles[name]
 
     def _hyperlink(self, paragraph: Any, href: str) -> Any:
         from docx.opc.constants import RELATIONSHIP_TYPE
@@ -401,7 +410,7 @@ class _Writer:
         for part in targets:
             part.is_linked_to_previous = False
             paragraph = part.paragraphs[0]
-            paragraph.style = self._style(style)
+            paragraph._p.style = self._style(style)
             self.inline_children(paragraph, el, {})
             _trim(paragraph)
 
@@ -436,7 +445,8 @@ class _Writer:
             for cell, td, width in zip(row.cells, tr.xpath("./th|./td"), widths, strict=False):
                 cell.width = width
                 paragraph = cell.paragraphs[0]
-                paragraph.style = self._style("Table Heading" if td.tag == "th" else "Table Text")
+                paragraph._p.style = self._style("Table Heading" if td.tag == "th"
+                                                 else "Table Text")
                 paragraph.paragraph_format.keep_with_next = keep and index < len(rows) - 1 or None
                 self.inline_children(paragraph, td, {})
                 _trim(paragraph)

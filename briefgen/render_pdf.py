@@ -55,19 +55,22 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
     collector = _Collect()
     log.addHandler(collector)
     propagate, log.propagate = log.propagate, False  # reported once, in the error below
+    # @font-face rules take effect only through a FontConfiguration shared by the
+    # stylesheets and the layout; without one WeasyPrint drops them and falls back to the
+    # system's fonts. See https://doc.courtbouillon.org/weasyprint/stable/api_reference.html
+    fonts = FontConfiguration()
     try:
         document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                    url_fetcher=fetcher)
-        # @font-face rules take effect only through a FontConfiguration shared by the
-        # stylesheet and the layout; without one WeasyPrint drops them and falls back to
-        # the system's fonts. See https://doc.courtbouillon.org/weasyprint/stable/api_reference.html
-        fonts = FontConfiguration()
         css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
                for path in stylesheets]
         laid_out = document.render(stylesheets=css, font_config=fonts)
         # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
         pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
     finally:
+        # WeasyPrint copies the @font-face files into a temporary folder that it removes
+        # when the configuration is garbage-collected, which may be never (cli.run).
+        fonts.__del__()
         log.removeHandler(collector)
         log.propagate = propagate
     if collector.messages:

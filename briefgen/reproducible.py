@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import zipfile
+from types import EllipsisType
 
 from .errors import UsageError
 
@@ -48,9 +49,14 @@ def source_date_epoch() -> int | None:
     return int(raw)
 
 
-def zip_date_time(fallback: dt.date) -> DateTime:
-    """Return the zip entry time: SOURCE_DATE_EPOCH if set, else fallback at midnight UTC."""
-    epoch = source_date_epoch()
+def zip_date_time(fallback: dt.date, epoch: int | None | EllipsisType = ...) -> DateTime:
+    """Return the zip entry time: SOURCE_DATE_EPOCH if set, else fallback at midnight UTC.
+
+    epoch: the value of SOURCE_DATE_EPOCH as the build read it (None: unset), so that a
+    worker on another machine stamps what this one would; `...` reads the environment.
+    """
+    if epoch is ...:
+        epoch = source_date_epoch()
     if epoch is None:
         when = dt.datetime.combine(fallback, dt.time(0, 0), tzinfo=_UTC)
     else:

@@ -8,12 +8,16 @@ PDF and DOCX outputs cannot disagree.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import hashlib
 import mimetypes
 import re
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field, is_dataclass
 from functools import cached_property
+from pathlib import Path
 from types import SimpleNamespace as Obj  # quotes, tables, entries: attribute bags
 from typing import Any
 
@@ -22,9 +26,11 @@ from .content import LoadedDocument
 from .docmodel import Block, Cite, Inline, Note, Text
 from .errors import Diagnostic, UsageError
 from .models import Chart, Meta, Section
-from .templates import AudienceProfile, TemplateSet, builtin_dir
+from .output import write_atomic
+from .profiles import AudienceProfile
+from .templates import TemplateSet, builtin_dir
 
-__all__ = ["CHART_SIZE_CM", "DocumentView", "build_view", "limit_warnings"]
+__all__ = ["CHART_SIZE_CM", "ChartCache", "DocumentView", "build_view", "limit_warnings"]
 
 FONT_DIR = builtin_dir() / "fonts"
 
@@ -43,20 +49,106 @@ CHART_SIZE_CM = (13.0, 5.5)
 
 
 @dataclass
+class ChartCache:
+    """Charts drawn by earlier builds, by a key of their data, their look and the build.
+
+    Drawing a chart means importing matplotlib (0.3 s) and laying the chart out (0.07 s a
+    format); a rebuild after a text edit reads the same drawings back instead.
+    folder: where drawings are kept between builds (None: nowhere); salt: the pipeline's
+    environment key (briefgen's code, templates, libraries); reuse: False draws again
+    what the folder holds (--force). New drawings wait in `new`, by file name, until the
+    build writes its outputs: a failed build writes nothing.
+    """
+
+    folder: Path | None
+    salt: str
+    reuse: bool = True
+    new: dict[str, bytes] = field(default_factory=dict)
+    pending: dict[str, tuple[Future, int]] = field(default_factory=dict)  # being drawn
+
+    def name(self, chart: ChartView, fmt: str) -> str:
+        """The file name of one drawing: a digest of everything that shapes it."""
+        key = hashlib.sha256("\0".join(
+            [self.salt, chart.chart.model_dump_json(), *chart.colours, repr(CHART_SIZE_CM), fmt]
+        ).encode()).hexdigest()
+        return f"{key}.{fmt}"
+
+    def get(self, chart: ChartView, fmt: str) -> bytes:
+        """The drawing of chart in fmt: from this build, from an earlier one, or new."""
+        name = self.name(chart, fmt)
+        if name in self.pending:
+            future, index = self.pending.pop(name)
+            self.new[name] = future.result()[index]
+        if name not in self.new:
+            try:
+                if not (self.reuse and self.folder):
+                    raise FileNotFoundError(name)
+                return (self.folder / name).read_bytes()
+            except OSError:
+                self.new[name] = chart.draw(fmt)
+        return self.new[name]
+
+    @contextlib.contextmanager
+    def drawing_ahead(self, charts: list[ChartView], formats: set[str]) -> Iterator[None]:
+        """Draw the charts not at hand in a helper process while the block runs.
+
+        get() waits for a drawing still on its way. SVG drawings come first: the page
+        needs them before Word needs its PNG. With nothing to draw, the block runs alone.
+        """
+        from .executors import open_executor
+
+        todo: dict[str, dict[str, tuple[Chart, tuple[str, ...], str]]] = {}
+        for fmt in sorted(formats, key=("svg", "png").index):
+            for chart in charts:
+                name = self.name(chart, fmt)
+                if name not in self.new and not (
+                        self.reuse and self.folder and (self.folder / name).is_file()):
+                    todo.setdefault(fmt, {})[name] = (chart.chart, chart.colours, fmt)
+        if not todo:
+            yield
+            return
+        with open_executor("local", 1) as helper:
+            try:
+                for batch in todo.values():
+                    future = helper.submit(_draw_charts, list(batch.values()))
+                    self.pending.update((name, (future, i)) for i, name in enumerate(batch))
+                yield
+                for name, (future, index) in self.pending.items():  # drawn, not yet used
+                    self.new[name] = future.result()[index]
+            finally:
+                self.pending.clear()
+
+    def save(self) -> None:
+        """Keep this build's new drawings for the next one."""
+        if self.folder:
+            for name, data in self.new.items():
+                write_atomic(self.folder / name, data)
+        self.new.clear()
+
+
+def _draw_charts(todo: list[tuple[Chart, tuple[str, ...], str]]) -> list[bytes]:
+    """Draw each (chart, colours, format): the helper process's task in draw_ahead."""
+    return [ChartView(chart, colours).draw(fmt) for chart, colours, fmt in todo]
+
+
+@dataclass
 class ChartView:
     """A chart, drawn on first use: SVG for the page and the PDF, PNG for Word."""
 
     chart: Chart
     colours: tuple[str, ...]
+    cache: ChartCache | None = None
 
     @cached_property
     def svg_uri(self) -> str:
-        return "data:image/svg+xml;base64," + base64.b64encode(self._draw("svg")).decode("ascii")
+        svg = self.cache.get(self, "svg") if self.cache else self.draw("svg")
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def png(self) -> bytes:
-        return self._draw("png")
+        return self.cache.get(self, "png") if self.cache else self.draw("png")
 
-    def _draw(self, fmt: str) -> bytes:
+    def draw(self, fmt: str) -> bytes:
+        """Draw the chart in fmt ('svg' or 'png'), with matplotlib."""
         return charts.draw(self.chart, fmt, colours=self.colours, font_dir=FONT_DIR,
                            width_cm=CHART_SIZE_CM[0], height_cm=CHART_SIZE_CM[1])
 
@@ -113,9 +205,9 @@ def format_date(value: dt.date, labels: dict[str, str]) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def build_view(doc: LoadedDocument, audience: AudienceProfile,
-               labels: dict[str, str]) -> DocumentView:
-    """Assemble the DocumentView of doc for one audience."""
+def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str, str],
+               chart_cache: ChartCache | None = None) -> DocumentView:
+    """Assemble the DocumentView of doc for one audience; charts may come from a cache."""
     model = doc.model
     # A profile picks the sections and their order; a book review keeps the book's order
     # (its sections are the book's parts), so there the profile only picks.
@@ -133,7 +225,8 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile,
     theme = audience.theme
     colours = tuple(c or d for c, d in zip((theme.primary, theme.accent), CHART_COLOURS,
                                            strict=False)) + CHART_COLOURS[2:]
-    numbering = Obj(counters=counters, labels=labels, xrefs=xrefs, colours=colours, charts={})
+    numbering = Obj(counters=counters, labels=labels, xrefs=xrefs, colours=colours, charts={},
+                    chart_cache=chart_cache)
     sections: list[SectionView] = []
     for sid in order:
         section = getattr(model.sections, sid)
@@ -285,7 +378,8 @@ def _block_items(doc: LoadedDocument, section: Section, base: tuple, kind: str,
         counters["figures"] += 1
         if figure.id:
             xrefs[f"fig:{figure.id}"].number = counters["figures"]
-        chart = ChartView(figure.chart, numbering.colours) if figure.chart else None
+        chart = (ChartView(figure.chart, numbering.colours, numbering.chart_cache)
+                 if figure.chart else None)
         if chart:
             numbering.charts[counters["figures"]] = chart
         out.append(Obj(number=counters["figures"], caption=figure.caption, alt=figure.alt,

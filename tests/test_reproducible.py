@@ -66,9 +66,14 @@ def _build_ok(*args: str, cwd: Path, seed: int = 1, epoch: int | None = EPOCH) -
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Every file below folder, hidden ones included, by path relative to folder."""
+    """Every file below folder, hidden ones included, by path relative to folder.
+
+    The build's own records in .briefgen/ (what made each output, for skipping it next
+    time) are left out, but not a temporary file left behind there.
+    """
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and (p.relative_to(folder).parts[0] != ".briefgen" or p.suffix == ".tmp")}
 
 
 def _assert_complete(path: Path) -> None:

@@ -1,0 +1,95 @@
+"""Where renders run: a pool of local processes, or a Dask cluster.
+
+Both are a concurrent.futures.Executor, so the build submits the same task function to
+either (pipeline.run_task) and writes what comes back. A task carries the bytes of every
+file it reads, so the machines of a cluster need briefgen installed, not the content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from .errors import UsageError
+
+__all__ = ["EXECUTORS", "available_cores", "open_executor"]
+
+EXECUTORS = ("local", "dask")
+CONNECT_TIMEOUT = "10s"
+
+
+def available_cores() -> int:
+    """The number of processors this process may run on (its affinity, not the machine's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def open_executor(kind: str, jobs: int = 1, scheduler: str | None = None) -> Iterator[Executor]:
+    """Open the executor named kind: 'local' with jobs processes, or 'dask' at scheduler."""
+    if kind == "local":
+        with _local_pool(jobs) as pool:
+            yield pool
+    elif kind == "dask":
+        with _dask(scheduler) as pool:
+            yield pool
+    else:
+        raise UsageError(f"unknown executor '{kind}'; choose from {', '.join(EXECUTORS)}")
+
+
+def _worker_signals() -> None:
+    """Leave Ctrl-C to the parent, and let SIGTERM end a worker at once.
+
+    A forked worker inherits the command line's handlers, which turn both signals into
+    KeyboardInterrupt; the executor would catch that as a task's failure and go on.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def _local_pool(jobs: int) -> Iterator[Executor]:
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    try:
+        yield pool
+    except BaseException:
+        # Interrupted or failed: drop the queued renders and stop the running ones, rather
+        # than wait seconds for layouts whose results nobody will write. The executor has
+        # no public way to stop a running task, hence _processes.
+        running = getattr(pool, "_processes", None) or {}  # shutdown() clears it
+        for process in list(running.values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+@contextlib.contextmanager
+def _dask(scheduler: str | None) -> Iterator[Executor]:
+    if not scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS, e.g. tcp://10.0.0.5:8786")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask needs Dask's distributed package: "
+                         "pip install 'briefgen[dask]'") from None
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {scheduler} "
+                         f"(waited {CONNECT_TIMEOUT}): {exc}") from None
+    try:
+        # pure=False: two renders of one task are two renders, never a cached result.
+        executor = client.get_executor(pure=False)
+        try:
+            yield executor
+        except BaseException:
+            executor.shutdown(wait=False)  # cancels what has not finished
+            raise
+        executor.shutdown()
+    finally:
+        client.close()
