@@ -215,8 +215,6 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build
 
-    if args.scheduler and args.executor != "dask":
-        raise UsageError("--scheduler goes with --executor dask")
     options = dict(out=args.out, audiences=_split(args.audience),
                    formats=_split(args.format) or ["pdf", "docx", "html"],
                    templates=_templates(args), jobs=args.jobs, force=args.force,
@@ -267,7 +265,8 @@ def _print_table(written: list, out: Path, note: str) -> None:
     # Name files relative to the folder they share, so rows fit an 80-column terminal.
     folders = {item.job.path.parent for item in written}
     common = folders.pop() if len(folders) == 1 else out
-    table = Table(title=f"briefgen wrote {len(written)} files to {common}{os.sep}",
+    count = f"{len(written)} file{'s' if len(written) != 1 else ''}"
+    table = Table(title=f"briefgen wrote {count} to {common}{os.sep}",
                   title_justify="left", caption=note or None, caption_justify="left")
     table.add_column("file", overflow="fold")
     table.add_column("pages", justify="right")

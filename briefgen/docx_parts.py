@@ -103,6 +103,7 @@ class Footnotes:
         self._next_id = 1
         self._text_style: str | None = None
         self._mark_style: str | None = None
+        self._notes: dict[int, etree._Element] = {}  # by id: a long report has thousands
 
     @property
     def part(self) -> FootnotesPart:
@@ -125,6 +126,7 @@ class Footnotes:
         self._next_id += 1
         note = etree.SubElement(part.element, qn("w:footnote"))
         note.set(qn("w:id"), str(note_id))
+        self._notes[note_id] = note
         paragraph = self._new_paragraph(note)
         mark = paragraph.add_run()
         mark._r.style = self._mark_style
@@ -158,8 +160,11 @@ class Footnotes:
 
     def _note(self, note_id: int) -> etree._Element:
         """Return the w:footnote element of note note_id, refusing separators and unknowns."""
-        for note in self.part.element.iterchildren(qn("w:footnote")):
+        if note_id in self._notes:
+            return self._notes[note_id]
+        for note in self.part.element.iterchildren(qn("w:footnote")):  # one the reference had
             if note.get(qn("w:id")) == str(note_id) and note.get(qn("w:type"), "") in _NOTE_TYPES:
+                self._notes[note_id] = note
                 return note
         raise ValueError(f"no footnote with id {note_id}")
 

@@ -8,6 +8,7 @@ file it reads, so the machines of a cluster need briefgen installed, not the con
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import signal
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 from .errors import UsageError
 
-__all__ = ["EXECUTORS", "available_cores", "open_executor"]
+__all__ = ["EXECUTORS", "available_cores", "check", "open_executor"]
 
 EXECUTORS = ("local", "dask")
 CONNECT_TIMEOUT = "10s"
@@ -31,14 +32,13 @@ def available_cores() -> int:
 @contextlib.contextmanager
 def open_executor(kind: str, jobs: int = 1, scheduler: str | None = None) -> Iterator[Executor]:
     """Open the executor named kind: 'local' with jobs processes, or 'dask' at scheduler."""
+    check(kind, scheduler)
     if kind == "local":
         with _local_pool(jobs) as pool:
             yield pool
-    elif kind == "dask":
+    else:
         with _dask(scheduler) as pool:
             yield pool
-    else:
-        raise UsageError(f"unknown executor '{kind}'; choose from {', '.join(EXECUTORS)}")
 
 
 def _worker_signals() -> None:
@@ -68,15 +68,26 @@ def _local_pool(jobs: int) -> Iterator[Executor]:
     pool.shutdown()
 
 
-@contextlib.contextmanager
-def _dask(scheduler: str | None) -> Iterator[Executor]:
+def check(kind: str, scheduler: str | None) -> None:
+    """Raise UsageError unless kind names an executor that can be opened with scheduler."""
+    if kind not in EXECUTORS:
+        raise UsageError(f"unknown executor '{kind}'; choose from {', '.join(EXECUTORS)}")
+    if kind != "dask":
+        if scheduler:
+            raise UsageError("--scheduler goes with --executor dask")
+        return
     if not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS, e.g. tcp://10.0.0.5:8786")
-    try:
-        from distributed import Client
-    except ImportError:
+    if importlib.util.find_spec("distributed") is None:
         raise UsageError("--executor dask needs Dask's distributed package: "
-                         "pip install 'briefgen[dask]'") from None
+                         "pip install 'briefgen[dask]'")
+
+
+@contextlib.contextmanager
+def _dask(scheduler: str | None) -> Iterator[Executor]:
+    check("dask", scheduler)
+    from distributed import Client
+
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:

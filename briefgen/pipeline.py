@@ -148,9 +148,11 @@ def _render_view(view: DocumentView, formats: Iterable[str], templates: Template
                  epoch: int | None, shared: float = 0.0) -> dict[str, Output]:
     from .render_html import render_page
 
+    formats = list(formats)
     start = time.perf_counter()
     css = templates.find("css/brief.css").read_text(encoding="utf-8")
-    html = render_page(view, templates, css)
+    # The page on screen, which Word is made from too; the PDF prints its own (render_page).
+    html = render_page(view, templates, css) if {"html", "docx"} & set(formats) else ""
     shared += time.perf_counter() - start
     results = {}
     for fmt in formats:
@@ -160,7 +162,8 @@ def _render_view(view: DocumentView, formats: Iterable[str], templates: Template
             data = html.encode("utf-8")
         elif fmt == "pdf":
             from .render_pdf import render_pdf
-            data, pages = render_pdf(html, [templates.find("css/fonts.css")], templates.dirs)
+            data, pages = render_pdf(render_page(view, templates, css, "print"),
+                                     [templates.find("css/fonts.css")], templates.dirs)
         elif fmt == "docx":
             from .render_docx import render_docx
             data = render_docx(html, view, templates.find("docx/reference.docx"), epoch)
@@ -309,15 +312,14 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     the number up to date, once they are known; progress: called after each render.
     Outputs skipped as up to date are not in the list returned.
     """
-    from .executors import EXECUTORS, available_cores
+    from . import executors
 
     formats = list(formats)
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
-    if executor not in EXECUTORS:
-        raise UsageError(f"unknown executor '{executor}'; choose from {', '.join(EXECUTORS)}")
-    jobs = available_cores() if jobs is None else jobs
+    executors.check(executor, scheduler)
+    jobs = executors.available_cores() if jobs is None else jobs
     if jobs < 1:
         raise UsageError("jobs needs a number of at least 1")
     epoch = source_date_epoch()  # a malformed value is a usage error, before any work

@@ -79,9 +79,10 @@ def _notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
 
 
 class _InlineRenderer:
-    def __init__(self, view: DocumentView, notes: Notes):
+    def __init__(self, view: DocumentView, notes: Notes, medium: str):
         self.view = view
         self.notes = notes
+        self.medium = medium
         # Citations become notes in running text; inside a note they are written out in
         # brackets, and in a source line written out as they stand.
         self.cites: str = "note"
@@ -109,7 +110,10 @@ class _InlineRenderer:
                 # Keep the call with the word before it: a note number never starts a line.
                 head, _, word = nodes[i - 1].text.rpartition(" ")
                 out[-1] = escape(head + " " if head or _ else head)
-                call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
+                if self.medium == "print":  # a word joiner: one element fewer per note
+                    call = Markup("%s\u2060%s") % (word, call)
+                else:
+                    call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
             out.append(call)
         return Markup("").join(out)
 
@@ -159,6 +163,10 @@ class _InlineRenderer:
         # The call links to the numbered list on screen; in print the span floats to the
         # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
         word = self.view.audience.notes == "footnotes"
+        if self.medium == "print":  # only what the PDF shows: WeasyPrint styles every element
+            return (Markup('<span class="footnote">%s</span>') % text if word
+                    else Markup('<sup class="fn-call"><a href="#note-%d" id="call-%d">%d</a>'
+                                '</sup>') % (number, number, number))
         return Markup(
             '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d">%d</a></sup>'
             '<span class="footnote" data-docx="%s">%s</span>'
@@ -210,16 +218,30 @@ class _InlineRenderer:
         return self.blocks(blocks)
 
 
-def render_page(view: DocumentView, templates: TemplateSet, css: str) -> str:
-    """Render the document's page template to a complete HTML document."""
+MEDIA = ("screen", "print")
+
+
+def render_page(view: DocumentView, templates: TemplateSet, css: str,
+                medium: str = "screen") -> str:
+    """Render the document's page template to a complete HTML document.
+
+    medium "screen" is the page itself, which Word is also made from; "print" is the page
+    WeasyPrint lays out, without what print hides (the notes' other form: the list at the
+    end of a footnote edition, the calls of notes set at the foot of the page). Hidden
+    elements cost WeasyPrint as much memory as shown ones: in a footnoted report they are
+    half the page. Templates see the medium as `medium`.
+    """
+    if medium not in MEDIA:
+        raise ValueError(f"medium must be one of {MEDIA}, not {medium!r}")
     env = templates.jinja
     notes = Notes()
-    renderer = _InlineRenderer(view, notes)
+    renderer = _InlineRenderer(view, notes, medium)
     from jinja2 import TemplateError
 
     try:
         template = env.get_template(f"{view.kind}.html")
         return template.render(doc=view, labels=view.labels, notes=notes, css=Markup(css),
+                               medium=medium,
                                inlines=renderer.run, blocks=renderer.blocks,
                                attribution=renderer.attribution,
                                cite=lambda ref_id: [Cite([CiteItem(ref_id)])])

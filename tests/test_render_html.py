@@ -35,3 +35,34 @@ def test_content_is_escaped_not_executed(write_doc, tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Bold&lt;/b&gt; {{ 7 * 7 }} {% raw %}" in page
     assert "{{ config }}" in page and "49" not in page
+
+
+def _pages(write_doc, notes: str) -> tuple[str, str]:
+    """The screen and print pages of the minimal brief, with notes set as given."""
+    from briefgen.content import load
+    from briefgen.render_html import render_page
+    from briefgen.templates import TemplateSet
+    from briefgen.view import build_view, load_labels
+
+    templates = TemplateSet(())
+    doc = load(write_doc(MINIMAL.replace("History body.", "History body.^[A side note.]")))
+    profile = templates.audience("academic").model_copy(update={"notes": notes})
+    view = build_view(doc, profile, load_labels(templates, "en"))
+    css = templates.find("css/brief.css").read_text(encoding="utf-8")
+    return render_page(view, templates, css), render_page(view, templates, css, "print")
+
+
+def test_print_page_leaves_out_the_notes_form_print_hides(write_doc):
+    """WeasyPrint styles hidden elements too: the PDF's page holds only what it shows."""
+    screen, printed = _pages(write_doc, "footnotes")
+    # On screen: a call linking to the list at the end, and the note for print and Word.
+    assert 'class="fn-call"' in screen and 'class="endnotes"' in screen
+    assert screen.count('class="footnote"') == 2 and 'class="note-anchor"' in screen
+    # In print: the notes at the foot of the page only, each joined to the word before it.
+    assert 'class="fn-call"' not in printed and 'class="endnotes"' not in printed
+    assert printed.count('class="footnote"') == 2 and 'class="note-anchor"' not in printed
+    assert 'body.\u2060<span class="footnote">A side note.</span>' in printed
+
+    screen, printed = _pages(write_doc, "endnotes")
+    assert 'class="footnote"' in screen and 'class="footnote"' not in printed
+    assert printed.count('class="fn-call"') == 2 and 'class="endnotes"' in printed
