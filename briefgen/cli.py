@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BriefgenError, ContentError, UsageError
+from .executors import EXECUTORS
 
 __all__ = ["main", "run"]
 
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                             "everything in this process)")
     build.add_argument("--force", action="store_true",
                        help="render every output, even those that are up to date")
-    build.add_argument("--executor", choices=("local", "dask"), default="local",
+    build.add_argument("--executor", choices=EXECUTORS, default="local",
                        help="where renders run: local processes (default), or a Dask "
                             "cluster given by --scheduler")
     build.add_argument("--scheduler", metavar="ADDRESS",
@@ -242,7 +243,7 @@ def _build(args: argparse.Namespace) -> int:
     if written:
         _print_table(written, Path(args.out), note)
     else:
-        print(f"briefgen: nothing to do; {note}")
+        print(f"briefgen: nothing to do; {note or 'no output is out of date'}")
     return 0
 
 

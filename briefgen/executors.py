@@ -12,9 +12,12 @@ import importlib.util
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 __all__ = ["EXECUTORS", "available_cores", "check", "open_executor"]
 
@@ -53,6 +56,8 @@ def _worker_signals() -> None:
 
 @contextlib.contextmanager
 def _local_pool(jobs: int) -> Iterator[Executor]:
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing: 20 ms to import
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
     try:
         yield pool
@@ -79,8 +84,9 @@ def check(kind: str, scheduler: str | None) -> None:
     if not scheduler:
         raise UsageError("--executor dask needs --scheduler ADDRESS, e.g. tcp://10.0.0.5:8786")
     if importlib.util.find_spec("distributed") is None:
-        raise UsageError("--executor dask needs Dask's distributed package: "
-                         "pip install 'briefgen[dask]'")
+        raise UsageError("--executor dask needs Dask's distributed package: install "
+                         "briefgen with its dask extra (pip install '.[dask]' in its "
+                         "folder) or pip install distributed")
 
 
 @contextlib.contextmanager

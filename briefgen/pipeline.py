@@ -373,6 +373,8 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     check_writable(out)
     if on_plan:
         on_plan(sum(len(group.jobs) for group in groups), up_to_date)
+    if not groups:  # the files changed, but nothing they make did
+        return []
 
     from .view import ChartCache
 

@@ -127,7 +127,7 @@ class ChartCache:
 
 
 def _draw_charts(todo: list[tuple[Chart, tuple[str, ...], str]]) -> list[bytes]:
-    """Draw each (chart, colours, format): the helper process's task in draw_ahead."""
+    """Draw each (chart, colours, format): the helper process's task in drawing_ahead."""
     return [ChartView(chart, colours).draw(fmt) for chart, colours, fmt in todo]
 
 
