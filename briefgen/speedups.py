@@ -10,7 +10,7 @@ on its first run. Set BRIEFGEN_NO_SPEEDUPS=1 to leave WeasyPrint as it is.
    (`descendant.footnote in context.footnotes`, weasyprint/layout/block.py), and that
    is a list of every footnote not yet placed. Nearly every box calls none (its
    `footnote` is None), yet each question walks the whole list: a 200-page report with
-   2,900 notes spent a tenth of its layout there. The list here answers for None at
+   2,900 notes spent an eighth of its layout there. The list here answers for None at
    once and asks the list itself otherwise, so the answer is the one list gives.
 2. Page references. pydyf's `PDF.page_references` builds a tuple of every page's
    reference each time it is read, and WeasyPrint reads it for every link and every
