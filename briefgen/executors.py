@@ -91,8 +91,7 @@ def check(kind: str, scheduler: str | None) -> None:
 
 @contextlib.contextmanager
 def _dask(scheduler: str | None) -> Iterator[Executor]:
-    check("dask", scheduler)
-    from distributed import Client
+    from distributed import Client  # open_executor checked that it is there
 
     try:
         client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)

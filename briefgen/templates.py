@@ -18,7 +18,7 @@ from .errors import ContentError, Diagnostic, UsageError
 if TYPE_CHECKING:
     from .profiles import AudienceProfile
 
-__all__ = ["AudienceProfile", "TemplateSet", "builtin_dir", "for_documents"]
+__all__ = ["TemplateSet", "builtin_dir", "for_documents"]
 
 PARTS = ("html", "css", "audiences", "docx", "labels", "fonts")
 
@@ -148,11 +148,3 @@ class TemplateSet:
         return ", ".join(sorted(self.audiences)) + " (from " + ", ".join(
             str(d / "audiences") for d in self.dirs) + ")"
 
-
-def __getattr__(name: str):  # noqa: ANN202 - the profile models, imported on first use
-    # Kept here for callers of briefgen.templates; defined in .profiles so that finding
-    # template folders (every build, even one with nothing to do) does not load pydantic.
-    if name in ("AudienceProfile", "Limits", "Theme"):
-        from . import profiles
-        return getattr(profiles, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

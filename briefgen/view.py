@@ -80,13 +80,17 @@ class ChartCache:
             future, index = self.pending.pop(name)
             self.new[name] = future.result()[index]
         if name not in self.new:
-            try:
-                if not (self.reuse and self.folder):
-                    raise FileNotFoundError(name)
-                return (self.folder / name).read_bytes()
-            except OSError:
-                self.new[name] = chart.draw(fmt)
+            if self._kept(name):
+                try:
+                    return (self.folder / name).read_bytes()
+                except OSError:
+                    pass
+            self.new[name] = chart.draw(fmt)
         return self.new[name]
+
+    def _kept(self, name: str) -> bool:
+        """Whether an earlier build's drawing of this name may be used."""
+        return bool(self.reuse and self.folder and (self.folder / name).is_file())
 
     @contextlib.contextmanager
     def drawing_ahead(self, charts: list[ChartView], formats: set[str]) -> Iterator[None]:
@@ -101,8 +105,7 @@ class ChartCache:
         for fmt in sorted(formats, key=("svg", "png").index):
             for chart in charts:
                 name = self.name(chart, fmt)
-                if name not in self.new and not (
-                        self.reuse and self.folder and (self.folder / name).is_file()):
+                if name not in self.new and not self._kept(name):
                     todo.setdefault(fmt, {})[name] = (chart.chart, chart.colours, fmt)
         if not todo:
             yield
