@@ -121,3 +121,23 @@ def test_fonts_are_embedded(example_outputs):
     # Latin and Cyrillic from Charis SIL and Inter, the Urdu term from Noto Naskh Arabic.
     assert {"Charis", "Inter", "Noto"} <= families, families
     assert all(" yes " in line for line in listing), listing
+
+
+def test_every_glyph_comes_from_a_bundled_font(write_doc, tmp_path):
+    """No character falls back to a system font: key-point bullets, notes, Cyrillic, Urdu."""
+    from conftest import MINIMAL
+
+    from briefgen.pipeline import build
+
+    need("pdffonts")
+    text = MINIMAL.replace(
+        '  strategic: {title: "Strategy", lead: "Lead.", body: "Strategy body."}\n',
+        '  strategic:\n    title: "Strategy"\n    lead: "Lead."\n'
+        '    body: "Druzhba (Дружба; in Urdu دوستی) and a note.^[A note.]"\n'
+        '    key_points: ["A first point.", "A second point."]\n')
+    assert "key_points" in text
+    written = build([write_doc(text)], out=tmp_path / "out", formats=["pdf"])
+    listing = subprocess.run(["pdffonts", str(written[0].job.path)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    families = {re.sub(r"^[A-Z]{6}\+", "", line.split()[0]).split("-")[0] for line in listing}
+    assert families <= {"Charis", "Inter", "Noto"}, families
