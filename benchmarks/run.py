@@ -52,7 +52,8 @@ from pathlib import Path
 from briefgen.content import load
 from briefgen.render_html import render_page
 from briefgen.templates import for_documents
-from briefgen.view import build_view, load_labels
+from briefgen.labels import load_labels
+from briefgen.view import build_view
 source, audience, target = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 templates = for_documents([source])
 doc = load(source, list(templates.audiences))

@@ -32,8 +32,9 @@ from .reproducible import source_date_epoch
 from .templates import TemplateSet, for_documents
 
 if TYPE_CHECKING:
+    from .chartcache import ChartCache
     from .content import LoadedDocument
-    from .view import ChartCache, DocumentView
+    from .view import DocumentView
 
 __all__ = ["FORMATS", "Job", "Task", "Written", "build", "find_documents", "load_all",
            "render", "render_outputs", "run_task"]
@@ -89,7 +90,8 @@ def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
     Each document's warnings include its overruns of its audiences' length limits.
     """
     from .content import load
-    from .view import limit_warnings, load_labels
+    from .labels import load_labels
+    from .view import limit_warnings
 
     names = list(templates.audiences)
     docs, problems = [], []
@@ -138,7 +140,8 @@ def render_outputs(doc: LoadedDocument, audience: str, formats: Iterable[str],
 
 def _view(doc: LoadedDocument, audience: str, templates: TemplateSet,
           chart_cache: ChartCache | None) -> DocumentView:
-    from .view import build_view, load_labels
+    from .labels import load_labels
+    from .view import build_view
 
     return build_view(doc, templates.audience(audience),
                       load_labels(templates, doc.model.meta.language), chart_cache)
@@ -226,8 +229,8 @@ def run_task(task: Task) -> Rendered:
     A task that carries its files is rendered from a private copy of them; errors then
     name the files as the build's machine knows them, not the worker's copies.
     """
+    from .chartcache import ChartCache
     from .content import load
-    from .view import ChartCache
 
     if task.version != __version__:
         raise UsageError(f"a worker runs briefgen {__version__}, but this build is "
@@ -376,7 +379,7 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     if not groups:  # the files changed, but nothing they make did
         return []
 
-    from .view import ChartCache
+    from .chartcache import ChartCache
 
     cache = ChartCache(out / state.FOLDER / "charts", environment, reuse=not force)
     if executor == "local" and (jobs == 1 or len(groups) == 1):

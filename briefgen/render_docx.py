@@ -36,7 +36,8 @@ from typing import Any
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from .view import CHART_SIZE_CM, DocumentView
+from .chartcache import CHART_SIZE_CM
+from .view import DocumentView
 
 __all__ = ["render_docx"]
 

@@ -149,10 +149,10 @@ def test_a_task_for_a_cluster_carries_every_file_it_reads(project, tmp_path):
     """A worker needs no shared disk: the task renders with its project gone."""
     import shutil
 
+    from briefgen.chartcache import ChartCache
     from briefgen.content import load
     from briefgen.pipeline import make_task
     from briefgen.templates import for_documents
-    from briefgen.view import ChartCache
 
     templates = for_documents([project])
     doc = load(project, list(templates.audiences))

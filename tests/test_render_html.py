@@ -40,9 +40,10 @@ def test_content_is_escaped_not_executed(write_doc, tmp_path):
 def _pages(write_doc, notes: str) -> tuple[str, str]:
     """The screen and print pages of the minimal brief, with notes set as given."""
     from briefgen.content import load
+    from briefgen.labels import load_labels
     from briefgen.render_html import render_page
     from briefgen.templates import TemplateSet
-    from briefgen.view import build_view, load_labels
+    from briefgen.view import build_view
 
     templates = TemplateSet(())
     doc = load(write_doc(MINIMAL.replace("History body.", "History body.^[A side note.]")))
