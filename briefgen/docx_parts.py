@@ -69,6 +69,7 @@ _AFTER_FOOTNOTE_PR = (
 )
 _SEPARATORS = ("separator", "continuationSeparator")
 _NOTE_TYPES = ("", "normal")  # w:footnote/@w:type of a note (absent means normal)
+_ID = re.compile(r"-?\d{1,9}")  # a footnote id (ST_DecimalNumber, in practice)
 
 
 # -- footnotes -----------------------------------------------------------------------
@@ -178,9 +179,13 @@ def _separator_xml(kind: str, ident: int, declare: bool = True) -> str:
 
 
 def _ids(root: etree._Element, types: tuple[str, ...] | None) -> list[int]:
-    """Return the ids of root's w:footnote children whose w:type is one of types (or any)."""
-    return [int(note.get(qn("w:id"))) for note in root.iterchildren(qn("w:footnote"))
-            if types is None or note.get(qn("w:type"), "") in types]
+    """Return the ids of root's w:footnote children whose w:type is one of types (or any).
+
+    An id that is not a whole number (a hand-made reference document) is not one of them.
+    """
+    ids = [note.get(qn("w:id"), "") for note in root.iterchildren(qn("w:footnote"))
+           if types is None or note.get(qn("w:type"), "") in types]
+    return [int(ident) for ident in ids if _ID.fullmatch(ident)]
 
 
 def _footnotes_part(document: Document) -> FootnotesPart:
@@ -210,12 +215,15 @@ def _footnotes_part(document: Document) -> FootnotesPart:
 
 
 def _drop_orphans(document: Document, part: FootnotesPart) -> None:
-    """Remove notes the body no longer calls, and relationships only they used."""
+    """Remove notes the body no longer calls (or none can: a broken id), and the
+    relationships only they used."""
     called = {ref.get(qn("w:id")) for ref in document.element.iter(qn("w:footnoteReference"))}
     root = part.element
     dropped = False
     for note in list(root.iterchildren(qn("w:footnote"))):
-        if note.get(qn("w:type"), "") in _NOTE_TYPES and note.get(qn("w:id")) not in called:
+        ident = note.get(qn("w:id"), "")
+        if not _ID.fullmatch(ident) or (note.get(qn("w:type"), "") in _NOTE_TYPES
+                                        and ident not in called):
             root.remove(note)
             dropped = True
     if dropped:
@@ -262,7 +270,9 @@ def _style(document: Document, name: str, kind: WD_STYLE_TYPE) -> BaseStyle:
             return style
     style = document.styles.add_style(name, kind)
     if kind == WD_STYLE_TYPE.PARAGRAPH:
-        style.base_style = document.styles["Normal"]
+        # A reference document may lack Normal; the style then stands on its own.
+        style.base_style = next((s for s in document.styles if s.type == kind
+                                 and (s.name or "").lower() == "normal"), None)
         style.font.size = Pt(8.5)
         fmt = style.paragraph_format
         fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(2), 1.0

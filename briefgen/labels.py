@@ -1,23 +1,105 @@
-"""The fixed words of an edition (labels) in the document's language."""
+"""The fixed words of an edition (labels) in the document's language.
+
+briefgen's own English labels are always underneath: a labels file in a templates folder
+(``labels/<language>.yaml``) replaces only the keys it gives, so a short file is fine. A
+key briefgen does not know, a value that is not text, or ``months`` without twelve names
+is a usage error (exit 2) located at its file, line and column.
+"""
 
 from __future__ import annotations
 
-from .errors import UsageError
-from .templates import TemplateSet
+import difflib
+import os
+from pathlib import Path
+from typing import Any
 
-__all__ = ["load_labels"]
+from .errors import ContentError, Diagnostic, UsageError
+from .templates import TemplateSet, builtin_dir
+
+__all__ = ["load_labels", "missing_labels"]
 
 
 def load_labels(templates: TemplateSet, language: str) -> dict[str, str]:
-    """Return the fixed labels for language, falling back to its base language, then English."""
+    """Return the fixed labels for language, falling back to its base language, then English.
+
+    Each file found (English, the base language, the full tag; in each, the first
+    templates folder's copy) replaces the keys it gives of the built-in English labels.
+    """
     from .loader import load_yaml
 
-    merged: dict[str, str] = {}
-    for tag in ("en", language.split("-")[0], language):
-        try:
-            path = templates.find(f"labels/{tag}.yaml")
-        except UsageError:  # no labels for this language: keep the fallback
+    builtin = builtin_dir() / "labels" / "en.yaml"
+    defaults, _ = load_yaml(builtin)
+    labels = {str(key): str(value) for key, value in defaults.items()}
+    problems: list[Diagnostic] = []
+    for path in _files(templates, language):
+        if path.resolve() == builtin.resolve():
             continue
-        data, _ = load_yaml(path)
-        merged.update({str(k): str(v) for k, v in data.items()})
-    return merged
+        try:
+            data, smap = load_yaml(path)
+        except ContentError as exc:
+            if not exc.diagnostics[0].message.startswith("the file is empty"):
+                problems += [_reword(d) for d in exc.diagnostics]
+            continue  # an empty file (or all comments) replaces nothing
+        found = smap.problems + _check(data, smap, labels)
+        problems += found
+        if not found:
+            labels.update(data)
+    if problems:
+        raise UsageError("wrong labels (the fixed words of an edition); fix them, or delete "
+                         "the key to use briefgen's English:\n"
+                         + "\n".join(str(d) for d in problems))
+    return labels
+
+
+def missing_labels(templates: TemplateSet, language: str) -> str | None:
+    """Return a warning when no templates folder has labels for language (English is used)."""
+    if language.split("-")[0].lower() == "en" or _files(templates, language, english=False):
+        return None
+    return (f"no labels for language '{language}' (looked for labels/{language}.yaml in "
+            + ", ".join(str(d) for d in templates.dirs)
+            + "); the fixed words (Contents, Figure, month names) are in English")
+
+
+def _files(templates: TemplateSet, language: str, english: bool = True) -> list[Path]:
+    """Return the labels files for language, broadest first: English, base, full tag."""
+    tags = (["en"] if english else []) + [language.split("-")[0], language]
+    found: list[Path] = []
+    for tag in dict.fromkeys(tags):  # in order, once each ('en' is often all three)
+        relative = f"labels/{tag}.yaml"
+        if any(os.path.lexists(folder / relative) for folder in templates.dirs):
+            # There is one: find's refusal (a link leading out, not a file) is the user's
+            # to see, not a reason to fall back to English in silence.
+            found.append(templates.find(relative))
+    return found
+
+
+def _check(data: dict[Any, Any], smap: Any, known: dict[str, str]) -> list[Diagnostic]:
+    """Return a located diagnostic for each unknown key and each value that cannot be used."""
+    out = []
+    for key, value in data.items():
+        if key not in known:
+            close = difflib.get_close_matches(str(key), list(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else (
+                f"; the labels are those of {builtin_dir() / 'labels' / 'en.yaml'}")
+            out.append(smap.diagnostic((key,), f"unknown label '{key}'{hint}", key=True))
+        elif not isinstance(value, str):
+            shown = "nothing" if value is None else repr(value)
+            hint = ("; put the words in quotes (YAML reads yes, no, on and numbers otherwise)"
+                    if isinstance(value, (bool, int, float)) else "")
+            out.append(smap.diagnostic((key,), f"expected text, got {shown}{hint}"))
+        elif key == "months" and len(value.split()) != 12:
+            out.append(smap.diagnostic((key,), "expected the twelve month names, January "
+                                       f"first, separated by spaces; got {len(value.split())}"))
+        elif key == "draft" and not value.strip():
+            out.append(smap.diagnostic((key,), "the DRAFT watermark needs some text"))
+    return out
+
+
+def _reword(diagnostic: Diagnostic) -> Diagnostic:
+    """Say what a labels file should hold where load_yaml speaks of content files."""
+    if diagnostic.message.startswith("expected a mapping"):
+        from dataclasses import replace
+
+        return replace(diagnostic, message="expected a mapping of labels to their words, "
+                       "such as 'contents: Contents'")
+    return diagnostic

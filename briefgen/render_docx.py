@@ -21,6 +21,11 @@ produced and maps it onto named styles from the reference document. The mapping:
 - `data-docx-keep` keeps a small unit (a recommendation, a figure) on one page;
 - an element with an id gets a bookmark, and `href="#id"` links become internal hyperlinks;
 - `status: draft` adds Word's own DRAFT watermark to the page headers.
+
+What a user's templates or reference document get wrong is a UsageError (exit 2) naming
+the file, or the HTML element, and what is wrong; nothing they hold makes the writer fail
+with an internal error. The reference document is checked before python-docx opens it
+(open_reference): a zip of bounded size whose XML parts declare no DTD.
 """
 
 from __future__ import annotations
@@ -34,12 +39,13 @@ from types import EllipsisType
 from typing import Any
 
 from lxml import html as lxml_html
-from lxml.etree import _Element
+from lxml.etree import ParserError, _Element
 
 from .chartcache import CHART_SIZE_CM
+from .errors import UsageError
 from .view import DocumentView
 
-__all__ = ["render_docx"]
+__all__ = ["open_reference", "render_docx"]
 
 HEADINGS = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
             "h5": "Heading 3", "h6": "Heading 3"}
@@ -49,6 +55,20 @@ BLOCK_TAGS = PARAGRAPH_TAGS | {
     "blockquote", "ul", "ol", "li", "dl", "table", "img", "body", "hr"}
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 SPECIAL = {"skip", "tab", "header", "footer", "toc", "pagebreak", "footnote"}
+FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES"}  # data-field: numbers only, nothing that fetches
+
+# The reference document: an organisation's Word file with styles is tens of kilobytes to a
+# few megabytes. The limits refuse a zip bomb before anything is inflated.
+MAX_REFERENCE_BYTES = 20_000_000  # the file itself
+MAX_REFERENCE_INFLATED = 50_000_000  # all its parts, uncompressed
+MAX_REFERENCE_PART = 20_000_000  # any one part, uncompressed
+MAX_REFERENCE_PARTS = 1_000
+
+# Characters XML 1.0 cannot hold (C0 controls but tab and line breaks, surrogates, U+FFFE
+# and U+FFFF): lxml refuses them, so one reaching the writer would stop the build. The
+# content checks refuse them; whatever still comes (a template writing "&#1;") is shown
+# as U+FFFD, the replacement character, rather than dropped without a trace.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render_docx(html: str, view: DocumentView, reference: Path,
@@ -58,23 +78,28 @@ def render_docx(html: str, view: DocumentView, reference: Path,
     epoch: SOURCE_DATE_EPOCH for the zip entries' times; by default read from the
     environment (see reproducible.zip_date_time).
     """
-    import docx
 
     from .reproducible import normalise_zip, zip_date_time
 
     stamp = zip_date_time(view.meta.date, epoch)  # first: a malformed value stops early
-    document = docx.Document(str(reference))
+    document = open_reference(reference)
     body = document.element.body
     for child in list(body):
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     writer = _Writer(document, view)
     writer.setup_page(view.audience.page_size)
-    root = lxml_html.document_fromstring(html)
-    writer.blocks(root.find("body"))
+    try:
+        body_html = lxml_html.document_fromstring(html).find("body")
+    except ParserError:  # "Document is empty"
+        body_html = None
+    if body_html is None:
+        raise UsageError("the page your templates made has no <body>; "
+                         "check templates/html/ in your templates folder")
+    writer.blocks(body_html)
     if view.meta.status == "draft":
         from .docx_parts import add_watermark
-        add_watermark(document, view.labels["draft"], font="Inter")
+        add_watermark(document, xml_safe(view.labels["draft"]), font="Inter")
     _properties(document, view)
     # Saved to memory, not to the output file: a save that fails halfway leaves nothing
     # behind, and the pipeline writes the finished bytes atomically.
@@ -85,27 +110,140 @@ def render_docx(html: str, view: DocumentView, reference: Path,
     return normalise_zip(out.getvalue(), stamp)
 
 
+def open_reference(path: Path) -> Any:
+    """Open the reference document as a python-docx Document, or raise a UsageError.
+
+    Checked before python-docx reads it: a regular file of at most MAX_REFERENCE_BYTES, a
+    zip whose directory promises at most MAX_REFERENCE_PARTS parts, MAX_REFERENCE_PART
+    bytes each and MAX_REFERENCE_INFLATED in all (reads are capped too, should the
+    directory lie), and XML parts whose prolog declares no DTD: a DOCTYPE can declare
+    entities that expand without bound or name files to read (XXE), and Word never
+    writes one. Anything else python-docx cannot use is a UsageError too.
+    """
+    import os
+    import stat
+    import zipfile
+
+    import docx
+    from lxml import etree
+
+    def bad(problem: str) -> UsageError:
+        return UsageError(f"{path}: {problem}; the reference document must be a Word file "
+                          "(.docx) holding the styles (see tools/make_reference_docx.py)")
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise bad("not a regular file")
+        with open(path, "rb") as file:
+            raw = file.read(MAX_REFERENCE_BYTES + 1)
+    except OSError as exc:
+        raise bad(f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_REFERENCE_BYTES:
+        raise bad(f"larger than {MAX_REFERENCE_BYTES:,} bytes")
+    try:
+        package = zipfile.ZipFile(io.BytesIO(raw))
+        entries = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise bad(f"not a zip file, as a .docx is ({exc})") from None
+    if len(entries) > MAX_REFERENCE_PARTS:
+        raise bad(f"{len(entries):,} parts; at most {MAX_REFERENCE_PARTS:,} are allowed")
+    for entry in entries:
+        if entry.file_size > MAX_REFERENCE_PART:
+            raise bad(f"part {entry.filename} inflates to {entry.file_size:,} bytes; at most "
+                      f"{MAX_REFERENCE_PART:,} are allowed")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_REFERENCE_INFLATED:
+        raise bad(f"its parts inflate to {total:,} bytes; at most "
+                  f"{MAX_REFERENCE_INFLATED:,} are allowed")
+    for entry in entries:
+        try:
+            with package.open(entry) as member:
+                data = member.read(MAX_REFERENCE_PART + 1)
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError,
+                EOFError, ValueError) as exc:  # encrypted, unknown compression, bad CRC
+            raise bad(f"part {entry.filename} cannot be read ({exc})") from None
+        if len(data) > entry.file_size:
+            raise bad(f"part {entry.filename} is longer than the zip's directory says")
+        if not _looks_like_xml(entry.filename, data):
+            continue
+        try:
+            doctype = _doctype(data)
+        except etree.XMLSyntaxError as exc:
+            raise bad(f"part {entry.filename} is not well-formed XML ({exc})") from None
+        if doctype:
+            raise bad(f"part {entry.filename} declares a DTD ({_short(doctype)}), which Word "
+                      "never writes; it is refused because it can read files or expand "
+                      "without bound")
+    try:
+        return docx.Document(io.BytesIO(raw))
+    except Exception as exc:  # any other reason python-docx cannot use the file
+        raise bad(f"not a Word document ({type(exc).__name__}: {exc})") from None
+
+
+def _doctype(data: bytes) -> str:
+    """Return the DOCTYPE declaration of an XML document ('' if none), parsing its prolog only.
+
+    A DTD can only come before the root element, so parsing stops at its start tag: the
+    check costs half a millisecond, not the 30 ms of parsing every part (python-docx then
+    parses the parts it uses, without resolving entities). The parser loads no external
+    DTD, resolves no entity and fetches nothing.
+    """
+    from lxml import etree
+
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True,
+                                 load_dtd=False)
+    for start in range(0, len(data), 4096):
+        parser.feed(data[start:start + 4096])
+        for _, element in parser.read_events():
+            return element.getroottree().docinfo.doctype or ""
+    parser.close()  # raises for a part with no element at all
+    return ""
+
+
+def _looks_like_xml(name: str, data: bytes) -> bool:
+    """Whether a package part is (or claims to be) XML, which is then parsed to check it."""
+    return (name.lower().endswith((".xml", ".rels", ".vml"))
+            or data.lstrip().startswith(b"<")
+            or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")))
+
+
+def xml_safe(text: str) -> str:
+    """Return text with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    return XML_INVALID.sub("\ufffd", text)
+
+
+def _core(text: str) -> str:
+    """Return text fit for a core property: XML-safe, at most the 255 characters allowed."""
+    # python-docx refuses a longer value (docx/oxml/coreprops.py, _set_element_text), and a
+    # title, author list or keyword list may well be longer.
+    text = xml_safe(text)
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
 def _properties(document: Any, view: DocumentView) -> None:
     meta = view.meta
     props = document.core_properties
-    props.title = meta.title
-    props.subject = meta.subtitle or ""
-    props.author = "; ".join(a.name for a in meta.authors)
-    props.keywords = ", ".join(meta.keywords)
+    props.title = _core(meta.title)
+    props.subject = _core(meta.subtitle or "")
+    props.author = _core("; ".join(a.name for a in meta.authors))
+    props.keywords = _core(", ".join(meta.keywords))
     props.language = meta.language
     props.category = view.kind
-    props.comments = f"{view.audience.label} edition, made with briefgen"
+    props.comments = _core(f"{view.audience.label} edition, made with briefgen")
     props.last_modified_by = "briefgen"
     props.revision = 1
     stamp = dt.datetime.combine(meta.date, dt.time(0, 0))
     props.created = props.modified = stamp
     # Proofing and hyphenation follow the document language.
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     for rpr in document.styles.element.iter(qn("w:rPrDefault")):
         target = rpr.find(qn("w:rPr"))
+        if target is None:  # a reference document may leave the default run empty
+            target = OxmlElement("w:rPr")
+            rpr.append(target)
         lang = target.find(qn("w:lang"))
         if lang is None:
-            from docx.oxml import OxmlElement
             lang = OxmlElement("w:lang")
             target.append(lang)
         lang.set(qn("w:val"), meta.language)
@@ -119,7 +257,8 @@ class _Writer:
         self.doc = document
         self.view = view
         self.OxmlElement, self.qn = OxmlElement, qn
-        self.styles = {s.name for s in document.styles}
+        # Word matches style names without regard to case; so does the lookup here.
+        self.styles = {(s.name or "").lower(): s for s in document.styles}
         self.style_ids: dict[str, str] = {}
         self.bookmark_id = 0
         self.pending_ids: list[str] = []
@@ -130,6 +269,7 @@ class _Writer:
     def setup_page(self, size: str) -> None:
         from docx.shared import Cm
 
+        self.doc.element.body.get_or_add_sectPr()  # a reference document may lack one
         section = self.doc.sections[0]
         width, height = PAGE_SIZES_CM[size]
         section.page_width, section.page_height = Cm(width), Cm(height)
@@ -239,14 +379,15 @@ class _Writer:
         A paragraph style added is based on Normal.
         """
         if name not in self.style_ids:
-            if name not in self.styles:
+            style = self.styles.get(name.lower())
+            if style is None:
                 from docx.enum.style import WD_STYLE_TYPE
                 kind = WD_STYLE_TYPE.CHARACTER if character else WD_STYLE_TYPE.PARAGRAPH
-                style = self.doc.styles.add_style(name, kind)
-                if not character:
-                    style.base_style = self.doc.styles["Normal"]
-                self.styles.add(name)
-            self.style_ids[name] = self.doc.styles[name].style_id
+                style = self.doc.styles.add_style(xml_safe(name), kind)
+                if not character and "normal" in self.styles:
+                    style.base_style = self.styles["normal"]
+                self.styles[name.lower()] = style
+            self.style_ids[name] = style.style_id
         return self.style_ids[name]
 
     # -- inline level ----------------------------------------------------------------
@@ -273,7 +414,13 @@ class _Writer:
                 paragraph.add_run().add_tab()
             return
         if el.get("data-field"):
-            self._field(paragraph, el.get("data-field"), el.text_content() or "1", fmt)
+            code = el.get("data-field").strip().upper()
+            if code not in FIELDS:
+                # Word runs a field's instruction: INCLUDEPICTURE or INCLUDETEXT would fetch
+                # or read a file when the document is opened.
+                raise _element_error(el, "a Word field made from a template may be one of "
+                                     + ", ".join(sorted(FIELDS)))
+            self._field(paragraph, code, el.text_content() or "1", fmt)
             return
         if el.tag == "br":
             paragraph.add_run().add_break()
@@ -299,6 +446,9 @@ class _Writer:
 
     def footnote(self, paragraph: Any, el: _Element) -> None:
         """Call a new footnote here and write el's content into it."""
+        if paragraph.part is not self.doc.part:
+            raise _element_error(el, "a footnote can only be called from the body text, "
+                                 "not from a page header, footer or another note")
         if self.footnotes is None:
             from .docx_parts import Footnotes
             self.footnotes = Footnotes(self.doc)
@@ -311,7 +461,7 @@ class _Writer:
         if not text:
             return
         # Fold ASCII white space as HTML does; a no-break or thin space is content.
-        text = re.sub(r"[ \t\n\r\f]+", " ", text)
+        text = xml_safe(re.sub(r"[ \t\n\r\f]+", " ", text))
         if text.startswith(" ") and _at_word_start(paragraph):
             text = text.lstrip()
         if not text:
@@ -345,7 +495,8 @@ class _Writer:
         if href.startswith("#"):
             link.set(self.qn("w:anchor"), _bookmark_name(href[1:]))
         else:
-            rel = paragraph.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+            rel = paragraph.part.relate_to(xml_safe(href), RELATIONSHIP_TYPE.HYPERLINK,
+                                           is_external=True)
             link.set(self.qn("r:id"), rel)
         paragraph._p.append(link)
         return link
@@ -410,7 +561,7 @@ class _Writer:
         targets = parts[:1] if role == "header" else parts
         for part in targets:
             part.is_linked_to_previous = False
-            paragraph = part.paragraphs[0]
+            paragraph = part.paragraphs[0] if part.paragraphs else part.add_paragraph()
             paragraph._p.style = self._style(style)
             self.inline_children(paragraph, el, {})
             _trim(paragraph)
@@ -422,9 +573,11 @@ class _Writer:
         header_count = len(el.xpath("./thead/tr"))
         columns = max(len(tr.xpath("./th|./td")) for tr in rows)
         table = self.doc.add_table(rows=0, cols=columns)
-        style = el.get("data-docx")
-        if style and style in self.styles:
-            table.style = self.doc.styles[style]
+        from docx.enum.style import WD_STYLE_TYPE
+
+        style = self.styles.get((el.get("data-docx") or "").lower())
+        if style is not None and style.type == WD_STYLE_TYPE.TABLE:
+            table.style = style
         tblpr = table._tbl.tblPr
         width = self.OxmlElement("w:tblW")
         width.set(self.qn("w:w"), "5000")
@@ -456,24 +609,91 @@ class _Writer:
     def picture(self, el: _Element, paragraph: Any = None) -> None:
         from docx.shared import Cm
 
-        src = el.get("src") or ""
-        match = re.match(r"data:image/(png|jpeg|jpg);base64,(.*)", src, re.S)
         if el.get("data-chart"):  # the page has the chart as SVG; Word gets a 300 dpi PNG
-            data = io.BytesIO(self.view.charts[int(el.get("data-chart"))].png())
-        elif match:
-            data = io.BytesIO(base64.b64decode(match.group(2)))
+            try:
+                data = self.view.charts[int(el.get("data-chart"))].png()
+            except (ValueError, KeyError, IndexError):
+                raise _element_error(el, "data-chart names no chart of this edition; "
+                                     "it is the figure's number") from None
         else:
-            return  # only embedded PNG/JPEG images and charts reach the templates
+            data = _data_uri_image(el)
+        data, (width_px, height_px) = _readable_image(el, data)
         if paragraph is None:
             paragraph = self._new_paragraph("Body Text")
-        run = paragraph.add_run()
+        # Both sides given: python-docx then never sizes the picture by the density the
+        # file states, which may be zero (a ZeroDivisionError in docx/image/image.py).
         if "logo" in (el.get("class") or ""):
-            shape = run.add_picture(data, height=Cm(1.3))
-        elif el.get("data-chart"):  # at the size it was drawn, as in the PDF
-            shape = run.add_picture(data, width=Cm(CHART_SIZE_CM[0]))
-        else:
-            shape = run.add_picture(data, width=self.text_width)
-        shape._inline.docPr.set("descr", el.get("alt") or "")
+            height = Cm(1.3)
+            width = int(height * width_px / height_px)
+        else:  # a chart at the size it was drawn, as in the PDF; a picture as wide as text
+            width = Cm(CHART_SIZE_CM[0]) if el.get("data-chart") else self.text_width
+            height = int(width * height_px / width_px)
+        shape = paragraph.add_run().add_picture(io.BytesIO(data), width=width, height=height)
+        shape._inline.docPr.set("descr", xml_safe(el.get("alt") or ""))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    """Return text cut to about limit characters, for a message."""
+    text = xml_safe(" ".join(text.split()))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _element_error(el: _Element, problem: str) -> UsageError:
+    """Return a UsageError naming the element of a template's HTML that Word cannot take."""
+    shown = " ".join(f'{name}="{_short(value)}"' for name, value in el.attrib.items()
+                     if name in ("id", "class", "src", "alt", "data-docx", "data-chart",
+                                 "data-field"))
+    return UsageError(f"the Word file cannot be made from <{el.tag}{' ' if shown else ''}"
+                      f"{shown}> in the HTML of your templates: {problem}")
+
+
+def _data_uri_image(el: _Element) -> bytes:
+    """Return the bytes of an img's data: URI, or raise a UsageError naming the element."""
+    src = (el.get("src") or "").strip()
+    match = re.fullmatch(r"data:image/(?:png|jpeg|jpg);base64,(.*)", src, re.S | re.I)
+    if not match:
+        raise _element_error(el, "an image in Word must be a PNG or JPEG embedded as a "
+                             "data:image/png;base64,… or data:image/jpeg;base64,… URI "
+                             "(nothing is fetched, not even a file)")
+    try:
+        return base64.b64decode(re.sub(r"\s+", "", match.group(1)), validate=True)
+    except ValueError:  # binascii.Error: a stray character or a wrong length
+        raise _element_error(el, "the data: URI is not valid base64") from None
+
+
+def _readable_image(el: _Element, data: bytes) -> tuple[bytes, tuple[int, int]]:
+    """Return image bytes python-docx can place, and their size in pixels.
+
+    Pillow reads the header only. A JPEG python-docx cannot read (no JFIF or Exif header,
+    which its docx/image/ requires) is re-encoded by Pillow, which writes JFIF.
+    """
+    import warnings
+
+    from docx.image.exceptions import UnrecognizedImageError
+    from docx.image.image import Image as DocxImage
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind, size = image.format, image.size
+                if kind not in ("PNG", "JPEG"):
+                    raise ValueError(f"a {kind} image")
+                if min(size) < 1:
+                    raise ValueError("an image of no pixels")
+                try:
+                    DocxImage.from_blob(data)
+                except UnrecognizedImageError:
+                    out = io.BytesIO()
+                    image.convert("RGB").save(out, "JPEG", quality=95)
+                    data = out.getvalue()
+    except UnidentifiedImageError:
+        raise _element_error(el, "the data: URI holds no PNG or JPEG image") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,
+            Image.DecompressionBombError) as exc:
+        raise _element_error(el, f"the image is not a PNG or JPEG Word can show ({exc})") from None
+    return data, size
 
 
 def _column_widths(rows: list[_Element], columns: int, total: int) -> list[int]:

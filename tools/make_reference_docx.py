@@ -3,7 +3,9 @@
 Run: python tools/make_reference_docx.py
 An organisation can instead drop its own reference.docx into its templates/docx/ folder;
 briefgen uses whichever styles it finds there and adds any it lacks. The style names
-here are the contract between the HTML templates (data-docx="…") and Word.
+here are the contract between the HTML templates (data-docx="…") and Word. A reference
+document must pass briefgen.render_docx.open_reference: a .docx of at most 20 MB whose
+parts inflate to at most 50 MB, with no DTD in its XML; the one written here is checked.
 """
 
 from __future__ import annotations
@@ -232,6 +234,9 @@ def main() -> None:
     props.title, props.author, props.comments = "briefgen reference styles", "briefgen", ""
     OUT.parent.mkdir(parents=True, exist_ok=True)
     document.save(OUT)
+    # The checks every reference document passes before a build uses it (size, zip, no DTD).
+    from briefgen.render_docx import open_reference
+    open_reference(OUT)
     print(f"wrote {OUT}")
 
 
