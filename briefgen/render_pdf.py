@@ -1,9 +1,9 @@
 """Lay out the HTML with WeasyPrint and return the PDF as bytes.
 
 WeasyPrint is imported here and nowhere else, so commands that do not print a PDF never
-pay for it (about 0.6 s). Resources come only from data: URIs and the template folders;
-every other URL is refused, and WeasyPrint's own error log fails the build rather than
-leaving a PDF with a hole in it.
+pay for it (about 0.6 s). Resources come only from data: URIs and the template folders,
+read through their one gate (templates.read_template_file); every other URL is refused,
+and WeasyPrint's own error log fails the build rather than leaving a PDF with a hole in it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import mimetypes
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import BriefgenError
+from .errors import BriefgenError, UsageError
+from .templates import RefusedTemplateFile, read_template_file
 
 __all__ = ["render_pdf"]
 
@@ -63,22 +66,59 @@ class _CollectorPause:
 _collector_paused = _CollectorPause()
 
 
+def _root_of(path: Path, roots: tuple[Path, ...]) -> Path | None:
+    """Return the template folder path lies in, by its name (links are resolved later)."""
+    normal = Path(os.path.normpath(path))
+    return next((root for root in roots if normal.is_relative_to(root)), None)
+
+
+def _read(path: Path, roots: tuple[Path, ...]) -> bytes:
+    """Read a file of the template folders through their gate; refuse every other file."""
+    root = _root_of(path, roots)
+    if root is None or not path.resolve().is_relative_to(root):
+        raise ValueError(f"refusing to read {path.resolve()}: outside the template folders")
+    try:
+        return read_template_file(path, root)
+    except RefusedTemplateFile as exc:
+        raise ValueError(f"refusing to read {path.resolve()}: {exc}") from None
+
+
 def _fetcher(roots: tuple[Path, ...]):
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):
         """Serve data: URIs and files below the template folders; refuse the rest."""
 
+        def __init__(self, **kwargs) -> None:  # noqa: ANN003
+            super().__init__(**kwargs)
+            self.refused: list[str] = []  # WeasyPrint only logs a failed fetch, some as warnings
+
         def fetch(self, url: str, headers=None):  # noqa: ANN001
-            if url.startswith("file:"):
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if not any(path.is_relative_to(root) for root in roots):
-                    raise ValueError(f"refusing to read {path}: outside the template folders")
-            elif not url.startswith("data:"):
-                raise ValueError(f"refusing to fetch {url}: briefgen uses no network resources")
+            try:
+                if url.startswith("file:"):
+                    path = Path(unquote(urlsplit(url).path))
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(url, _read(path, roots), {"Content-Type": mime})
+                if not url.startswith("data:"):
+                    raise ValueError(f"refusing to fetch {url}: "
+                                     "briefgen uses no network resources")
+            except ValueError as exc:
+                self.refused.append(str(exc))
+                raise
             return super().fetch(url, headers)
 
     return LocalFetcher(allowed_protocols=("file", "data"))
+
+
+def _stylesheet(path: Path, roots: tuple[Path, ...]) -> str:
+    """Return a stylesheet of the template folders as text; refuse it, naming it, if not."""
+    root = _root_of(path, roots)
+    if root is None:
+        raise RefusedTemplateFile(f"stylesheet {path} is not in a template folder")
+    try:
+        return read_template_file(path, root).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RefusedTemplateFile(f"stylesheet {path} is not UTF-8 text: {exc}") from None
 
 
 def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> tuple[bytes, int]:
@@ -104,7 +144,10 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
         with _collector_paused():
             document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                        url_fetcher=fetcher)
-            css = [weasyprint.CSS(filename=str(path), url_fetcher=fetcher, font_config=fonts)
+            # Read through the gate, as every file of a template folder is; relative URLs
+            # in a stylesheet (its fonts) resolve against where it lies.
+            css = [weasyprint.CSS(string=_stylesheet(path, roots), base_url=path.as_uri(),
+                                  url_fetcher=fetcher, font_config=fonts)
                    for path in stylesheets]
             laid_out = document.render(stylesheets=css, font_config=fonts)
             # The layout's garbage goes before the PDF is made, which needs as much again.
@@ -117,6 +160,8 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
         fonts.__del__()
         log.removeHandler(collector)
         log.propagate = propagate
+    if fetcher.refused:  # a template's or stylesheet's mistake: a usage error
+        raise UsageError("the PDF could not be laid out: " + "; ".join(fetcher.refused))
     if collector.messages:
         raise BriefgenError("the PDF could not be laid out cleanly: "
                             + "; ".join(collector.messages))

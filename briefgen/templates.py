@@ -3,24 +3,91 @@
 A project may have its own `templates/` folder; it is searched before the built-in one,
 file by file, so a user overrides one block without copying the rest. A user template
 can extend the built-in of the same name as "!builtin/<name>" (as in Pelican's
-`!simple/`). Templates render in Jinja2's sandbox with autoescaping and StrictUndefined.
+`!simple/`). Templates render in Jinja2's sandbox with autoescaping and StrictUndefined,
+on plain data (context.py).
+
+Every file read from a template folder passes one gate, `read_template_file` (through
+`TemplateSet.find`/`read` for most callers): the path is resolved, a symbolic link is
+followed only while its target stays inside that same template folder, and only
+regular files up to MAX_TEMPLATE_FILE_BYTES are read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import stat
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .errors import ContentError, Diagnostic, UsageError
+from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 
 if TYPE_CHECKING:
     from .profiles import AudienceProfile
 
-__all__ = ["TemplateSet", "builtin_dir", "for_documents"]
+__all__ = ["MAX_TEMPLATE_FILE_BYTES", "RefusedTemplateFile", "TemplateSet", "builtin_dir",
+           "check_template_file", "for_documents", "read_template_file"]
 
 PARTS = ("html", "css", "audiences", "docx", "labels", "fonts")
+# The largest file read from a template folder. The bundled fonts are under 1 MB each and a
+# Word reference document is a few hundred KB; 20 MB leaves room for a user's own fonts
+# while a mistaken (or hostile) huge file is refused before it is read into memory.
+MAX_TEMPLATE_FILE_BYTES = 20 * 1024 * 1024
+
+
+class RefusedTemplateFile(BriefgenError):
+    """A file of a template folder the gate will not read: a usage error (exit 2).
+
+    Not a kind of UsageError on purpose: callers that take "not found" (a UsageError from
+    find) to mean "optional, use the fallback" must not quietly skip a refused file.
+    """
+
+    exit_code = 2
+
+
+def check_template_file(path: Path, folder: Path) -> Path:
+    """Return path resolved if it may be read as a file of the template folder, else refuse.
+
+    Refused, naming the file: a path (or a symbolic link on the way) leading outside
+    folder, anything but a regular file (a FIFO would hang the build, a device never
+    end), and files over MAX_TEMPLATE_FILE_BYTES.
+    """
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop
+        raise RefusedTemplateFile(f"template file {path} cannot be read: {exc}") from None
+    root = folder.resolve()
+    if not real.is_relative_to(root):
+        raise RefusedTemplateFile(f"template file {path} leads to {real}, outside its "
+                                  f"template folder {root}; links may point only within it")
+    info = real.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise RefusedTemplateFile(f"template file {path} is not a regular file")
+    if info.st_size > MAX_TEMPLATE_FILE_BYTES:
+        raise RefusedTemplateFile(f"template file {path} is {info.st_size:,} bytes; "
+                                  f"template files may be at most {MAX_TEMPLATE_FILE_BYTES:,}")
+    return real
+
+
+def read_template_file(path: Path, folder: Path) -> bytes:
+    """Return the bytes of path, a file of the template folder, through the gate."""
+    real = check_template_file(path, folder)
+    # O_NOFOLLOW and a second look: the file checked is the file read, even if it is
+    # swapped for a link or a FIFO between the check and the open.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        with os.fdopen(os.open(real, flags), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise RefusedTemplateFile(f"template file {path} is not a regular file")
+            data = file.read(MAX_TEMPLATE_FILE_BYTES + 1)
+    except OSError as exc:
+        raise RefusedTemplateFile(f"template file {path} cannot be read: "
+                                  f"{exc.strerror or exc}") from None
+    if len(data) > MAX_TEMPLATE_FILE_BYTES:
+        raise RefusedTemplateFile(f"template file {path} grew past "
+                                  f"{MAX_TEMPLATE_FILE_BYTES:,} bytes as it was read")
+    return data
 
 
 def builtin_dir() -> Path:
@@ -64,6 +131,14 @@ def for_documents(documents: list[Path], explicit: tuple[str | Path, ...] = ()) 
     return TemplateSet(tuple(dirs))
 
 
+def _decode(data: bytes, path: Path) -> str:
+    """Return a template folder's text file as text, or refuse it naming the file."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RefusedTemplateFile(f"template file {path} is not UTF-8 text: {exc}") from None
+
+
 def _b64encode(text: str) -> str:
     """Base64 of text's UTF-8 bytes, for data: URIs built in templates."""
     import base64
@@ -76,34 +151,91 @@ class TemplateSet:
     """The ordered template folders of one build: user folders first, built-ins last."""
 
     user_dirs: tuple[Path, ...] = ()
+    # The text of every page template read, by file name: to place a data: URI (locate).
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def dirs(self) -> tuple[Path, ...]:
         return (*self.user_dirs, builtin_dir())
 
-    def find(self, relative: str) -> Path:
-        """Return the first folder's copy of a file such as 'css/brief.css'."""
+    def _first(self, relative: str) -> tuple[Path, Path]:
+        """Return the first folder's copy of relative and that folder, checked by the gate."""
         for folder in self.dirs:
             candidate = folder / relative
-            if candidate.is_file():
-                return candidate
+            if os.path.lexists(candidate):  # a dangling link is refused, not skipped
+                check_template_file(candidate, folder)
+                return candidate, folder
         searched = ", ".join(str(d) for d in self.dirs)
         raise UsageError(f"template file '{relative}' not found; searched: {searched}")
+
+    def find(self, relative: str) -> Path:
+        """Return the first folder's copy of a file such as 'css/brief.css', checked."""
+        return self._first(relative)[0]
+
+    def read(self, relative: str) -> bytes:
+        """Return the bytes of the first folder's copy of a file, read through the gate."""
+        return read_template_file(*self._first(relative))
+
+    def read_text(self, relative: str) -> str:
+        """Return a text file of the template folders, such as 'css/brief.css'."""
+        path, folder = self._first(relative)
+        return _decode(read_template_file(path, folder), path)
+
+    def locate(self, text: str) -> str:
+        """Return 'file:line: ' of the first page template line holding text, or ''."""
+        header = text.partition(",")[0] + ","
+        for needle in (text[:80], header):
+            for filename, source in self.sources.items():
+                at = source.find(needle)
+                if at >= 0:
+                    return f"{filename}:{source.count(chr(10), 0, at) + 1}: "
+        return ""
+
+    def _load_html(self, folders: tuple[Path, ...], name: str) -> tuple[str, str, Any] | None:
+        """Jinja's loader: the page template name from the first of folders' html/."""
+        from jinja2.loaders import split_template_path
+
+        pieces = split_template_path(name)  # refuses "..", as FileSystemLoader does
+        for folder in folders:
+            path = folder.joinpath("html", *pieces)
+            if os.path.lexists(path):
+                source = _decode(read_template_file(path, folder), path)
+                self.sources[str(path)] = source
+                mtime = path.lstat().st_mtime
+
+                def uptodate(path: Path = path, mtime: float = mtime) -> bool:
+                    try:
+                        return path.lstat().st_mtime == mtime
+                    except OSError:
+                        return False
+
+                return source, str(path), uptodate
+        return None
 
     @cached_property
     def jinja(self):  # -> jinja2.Environment
         """The Jinja environment: sandboxed, autoescaping, strict about undefined names."""
-        from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
-        from jinja2.sandbox import SandboxedEnvironment
+        from functools import partial
 
-        builtin = FileSystemLoader(builtin_dir() / "html")
+        from jinja2 import ChoiceLoader, FunctionLoader, PrefixLoader, StrictUndefined
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+        class DataEnvironment(ImmutableSandboxedEnvironment):
+            """A sandbox over plain data, which templates may read but not change."""
+
+            def getattr(self, obj: Any, attribute: str) -> Any:
+                # A context's dicts are records: `block.items` is the key, not dict.items.
+                if isinstance(obj, dict) and attribute in obj:
+                    return obj[attribute]
+                return super().getattr(obj, attribute)
+
+        builtin = FunctionLoader(partial(self._load_html, (builtin_dir(),)))
         loader = ChoiceLoader([
-            *(FileSystemLoader(d / "html") for d in self.user_dirs),
-            builtin,
+            FunctionLoader(partial(self._load_html, self.dirs)),
             PrefixLoader({"!builtin": builtin}),
         ])
-        env = SandboxedEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
-                                   trim_blocks=True, lstrip_blocks=True)
+        env = DataEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
         env.filters["b64encode"] = _b64encode
         return env
 
@@ -121,6 +253,7 @@ class TemplateSet:
             for path in sorted((folder / "audiences").glob("*.yaml")):
                 if path.stem in found:
                     continue
+                check_template_file(path, folder)  # load_yaml then reads what was checked
                 try:
                     data, smap = load_yaml(path)
                     if smap.problems:

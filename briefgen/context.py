@@ -1,0 +1,324 @@
+"""Build the plain data a page template renders: one edition, in one medium.
+
+A template gets data, never objects with behaviour: dicts, lists, tuples, strings,
+numbers, booleans, None and `Markup` (HTML already made safe here). No path, file, cache,
+model, callable or module is reachable from the context, so the sandbox has nothing to
+reach through. Every Markdown field is rendered to Markup before Jinja runs, and notes
+are numbered once, here, in the order the page shows them (see `_render_in_reading_order`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from . import bibliography
+from .docmodel import (
+    Block,
+    BlockQuote,
+    Break,
+    Cite,
+    CiteItem,
+    Code,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Note,
+    Para,
+    Strong,
+    Text,
+    XRef,
+)
+from .view import BlockView, DocumentView, SectionView
+
+__all__ = ["MEDIA", "DATA_TYPES", "build_context"]
+
+MEDIA = ("screen", "print")
+# Every type a context may hold; tests/test_safety_templates.py walks contexts for others.
+DATA_TYPES = (dict, list, tuple, str, int, float, bool, type(None), Markup)
+
+_PUNCTUATION = ".,;:!?"
+
+
+def _notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
+    """Attach note calls to the word before them, after its punctuation, as Chicago does.
+
+    "a year [@x]." becomes "a year.[@x]" when citations are notes; with notes hidden the
+    citation disappears with the space before it.
+    """
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, (Cite, Note)) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text.rstrip())
+        elif (isinstance(node, Text) and notes and out and isinstance(out[-1], (Cite, Note))
+              and node.text[:1] in _PUNCTUATION and node.text[:1]):
+            moved = len(node.text) - len(node.text.lstrip(_PUNCTUATION))
+            call = out.pop()
+            if out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + node.text[:moved])
+            else:
+                out.append(Text(node.text[:moved]))
+            out.append(call)
+            node = Text(node.text[moved:])
+            if not node.text:
+                continue  # so that a note right after the punctuation joins this one
+        out.append(node)
+    return out
+
+
+class _InlineRenderer:
+    """Turn Markdown nodes into escaped Markup, numbering notes in the order it meets them."""
+
+    def __init__(self, view: DocumentView, medium: str):
+        self.view = view
+        self.notes: list[Markup] = []
+        self.medium = medium
+        # Citations become notes in running text; inside a note they are written out in
+        # brackets, and in a source line written out as they stand.
+        self.cites: str = "note"
+        self.refs = {ref.id: ref for ref in view.all_references}
+
+    def run(self, nodes: list[Inline]) -> Markup:
+        if self.cites != "note":
+            return Markup("").join(self.node(n) for n in nodes)
+        nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
+        out: list[Markup] = []
+        for i, node in enumerate(nodes):
+            calls = isinstance(node, (Cite, Note))
+            if calls and i and isinstance(nodes[i - 1], (Cite, Note)):
+                continue  # already part of the note the group before it became
+            if not calls:
+                out.append(self.node(node))
+                continue
+            group = [node]
+            for following in nodes[i + 1:]:
+                if not isinstance(following, (Cite, Note)):
+                    break
+                group.append(following)
+            call = self.note(group)
+            if call and i and isinstance(nodes[i - 1], Text) and out:
+                # Keep the call with the word before it: a note number never starts a line.
+                head, _, word = nodes[i - 1].text.rpartition(" ")
+                out[-1] = escape(head + " " if head or _ else head)
+                if self.medium == "print":  # a word joiner: one element fewer per note
+                    call = Markup("%s\u2060%s") % (word, call)
+                else:
+                    call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
+            out.append(call)
+        return Markup("").join(out)
+
+    def attribution(self, nodes: list[Inline], cites: str = "inline") -> Markup:
+        """Render a source line: its citations written out in the line, not as notes."""
+        outer, self.cites = self.cites, cites
+        try:
+            return self.run(nodes)
+        finally:
+            self.cites = outer
+
+    def node(self, node: Inline) -> Markup:
+        if isinstance(node, Text):
+            return escape(node.text)
+        if isinstance(node, Emph):
+            return Markup("<em>%s</em>") % self.run(node.children)
+        if isinstance(node, Strong):
+            return Markup("<strong>%s</strong>") % self.run(node.children)
+        if isinstance(node, Code):
+            return Markup("<code>%s</code>") % node.text
+        if isinstance(node, Break):
+            return Markup("<br>")
+        if isinstance(node, Link):
+            return Markup('<a href="%s">%s</a>') % (node.url, self.run(node.children))
+        if isinstance(node, Cite):
+            return self.cite(node)
+        if isinstance(node, Note):
+            return self.note([node])
+        if isinstance(node, XRef):
+            return self.xref(node.target)
+        raise TypeError(f"unknown inline node {node!r}")
+
+    def note(self, parts: list[Cite | Note]) -> Markup:
+        """Write one numbered note for citations and notes that stand together.
+
+        The note sits at the foot of the page in print and in Word, else in the list at the
+        end. Several at one point make one note, as Chicago asks, not a run of numbers.
+        """
+        if self.view.audience.notes == "hidden":
+            return Markup("")
+        linked = self.view.linked_refs.__contains__
+        texts = [self.attribution(bibliography.note(self._works(p), linked)
+                                  if isinstance(p, Cite) else p.children, "bracketed")
+                 for p in parts]
+        text = Markup(" ").join(texts)
+        self.notes.append(text)
+        number = len(self.notes)
+        # The call links to the numbered list on screen; in print the span floats to the
+        # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
+        word = self.view.audience.notes == "footnotes"
+        if self.medium == "print":  # only what the PDF shows: WeasyPrint styles every element
+            return (Markup('<span class="footnote">%s</span>') % text if word
+                    else Markup('<sup class="fn-call"><a href="#note-%d" id="call-%d">%d</a>'
+                                '</sup>') % (number, number, number))
+        return Markup(
+            '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d">%d</a></sup>'
+            '<span class="footnote" data-docx="%s">%s</span>'
+        ) % ("skip" if word else "Note Reference", number, number, number,
+             "footnote" if word else "skip", text)
+
+    def _works(self, node: Cite) -> list[tuple[Any, CiteItem]]:
+        return [(self.refs[item.id], item) for item in node.items]
+
+    def xref(self, target: str) -> Markup:
+        """Write "Table 2" as a link; a table this edition leaves out is named by caption."""
+        item = self.view.xrefs[target]
+        label = self.view.labels[item.kind]
+        if item.number is None:
+            return Markup("%s “%s”") % (label.lower(), item.caption)
+        return Markup('<a class="xref" href="#%s-%d">%s %d</a>') % (
+            item.kind, item.number, label, item.number)
+
+    def cite(self, node: Cite) -> Markup:
+        """Write a citation out in the line: bracketed inside a note, bare in a source line.
+
+        In running text run() never gets here: it turns citations into notes first.
+        """
+        text = self.run(bibliography.note(self._works(node), self.view.linked_refs.__contains__,
+                                          sentence=False))
+        return Markup("(%s)") % text if self.cites == "bracketed" else text
+
+    def cite_id(self, ref_id: str | None) -> Markup:
+        """Write the note of a quote's or timeline entry's `cite:`; '' without one."""
+        return self.run([Cite([CiteItem(ref_id)])]) if ref_id else Markup("")
+
+    def maybe(self, nodes: list[Inline] | None, source: bool = False) -> Markup | None:
+        """Render an optional field: None stays None; a source line writes its cites out."""
+        if nodes is None:
+            return None
+        return self.attribution(nodes) if source else self.run(nodes)
+
+    def blocks(self, blocks: list[Block]) -> Markup:
+        return Markup("\n").join(self.block(b) for b in blocks)
+
+    def block(self, block: Block) -> Markup:
+        if isinstance(block, Para):
+            return Markup("<p>%s</p>") % self.run(block.children)
+        if isinstance(block, Heading):
+            return Markup("<h3>%s</h3>") % self.run(block.children)
+        if isinstance(block, BlockQuote):
+            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.children)
+        if isinstance(block, ListBlock):
+            tag = "ol" if block.ordered else "ul"
+            items = Markup("").join(Markup("<li>%s</li>") % self._item(item)
+                                    for item in block.items)
+            return Markup(f"<{tag}>%s</{tag}>") % items
+        raise TypeError(f"unknown block node {block!r}")
+
+    def _item(self, blocks: list[Block]) -> Markup:
+        # A list item of one paragraph is written without <p>, as a tight list.
+        if len(blocks) == 1 and isinstance(blocks[0], Para):
+            return self.run(blocks[0].children)
+        return self.blocks(blocks)
+
+
+def _block(r: _InlineRenderer, block: BlockView) -> dict[str, Any]:
+    """Render one block of a section, its items in the order its template shows them."""
+    kind, items = block.kind, block.items
+    if kind == "key_points":
+        out: list[Any] = [r.run(point) for point in items]
+    elif kind == "quotes":
+        out = [{"text": r.run(q.text), "speaker": q.speaker, "role": q.role, "cite": q.cite,
+                "cite_note": r.cite_id(q.cite)} for q in items]
+    elif kind == "timeline":
+        out = [{"date": e.date, "date_text": e.date_text, "title": e.title,
+                "text": r.maybe(e.text), "cite": e.cite, "cite_note": r.cite_id(e.cite)}
+               for e in items]
+    elif kind == "tables":
+        out = [{"number": t.number, "caption": t.caption, "columns": list(t.columns),
+                "rows": [[r.run(cell) for cell in row] for row in t.rows],
+                "source": r.maybe(t.source, source=True)} for t in items]
+    elif kind == "figures":
+        out = [{"number": f.number, "caption": f.caption, "alt": f.alt, "src": f.src,
+                "chart": f.chart.svg_uri if f.chart else None,
+                "source": r.maybe(f.source, source=True)} for f in items]
+    else:
+        raise ValueError(f"unknown block kind {kind!r}")
+    return {"kind": kind, "items": out}
+
+
+def _section(r: _InlineRenderer, section: SectionView) -> dict[str, Any]:
+    """Render one section: title, lead, body, then its blocks or its recommendations."""
+    lead, body = r.maybe(section.lead), r.blocks(section.body)
+    return {
+        "id": section.id, "title": section.title, "number": section.number,
+        "lead": lead, "body": body,
+        "blocks": [_block(r, block) for block in section.blocks],
+        "items": [{"number": item.number, "title": item.title, "text": r.blocks(item.text),
+                   "actors": list(item.actors), "horizon": item.horizon,
+                   "priority": item.priority} for item in section.items],
+        "contributors": list(section.contributors),
+    }
+
+
+def _render_in_reading_order(r: _InlineRenderer, view: DocumentView) -> dict[str, Any]:
+    """Render every Markdown field in the order the built-in page templates show them.
+
+    Notes are numbered as they are met, so this order is the page's: key messages,
+    summary, the sections (in a book review, all but the recommendations, then the
+    reviewer's assessment, then the recommendations: see templates/html/book-review.html),
+    then the bibliography. tests/test_safety_templates.py checks the built-in pages show
+    their note calls in this order.
+    """
+    out: dict[str, Any] = {
+        "key_messages": [r.run(message) for message in view.key_messages],
+        "summary": r.blocks(view.summary),
+    }
+    late = "recommendations" if view.assessment is not None else None
+    sections = {s.id: _section(r, s) for s in view.sections if s.id != late}
+    if view.assessment is not None:
+        out["assessment"] = {"strengths": [r.run(s) for s in view.assessment.strengths],
+                             "gaps": [r.run(g) for g in view.assessment.gaps],
+                             "verdict": r.blocks(view.assessment.verdict)}
+    else:
+        out["assessment"] = None
+    sections.update({s.id: _section(r, s) for s in view.sections if s.id == late})
+    out["sections"] = [sections[s.id] for s in view.sections]
+    out["references"] = [{"id": ref.id, "entry": r.run(ref.entry)} for ref in view.references]
+    return out
+
+
+def _dump(model: Any) -> Any:
+    """A Pydantic model as JSON-like data (dates as ISO strings), or None."""
+    return None if model is None else model.model_dump(mode="json")
+
+
+def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
+    """Return the data the page template of view renders in medium ("screen" or "print").
+
+    The top-level names are `doc` (the edition), `labels`, `notes` (a list of
+    {number, text}) and `medium`; render_page adds `css`.
+    """
+    if medium not in MEDIA:
+        raise ValueError(f"medium must be one of {MEDIA}, not {medium!r}")
+    r = _InlineRenderer(view, medium)
+    rendered = _render_in_reading_order(r, view)
+    audience = view.audience
+    doc = {
+        "kind": view.kind, "name": view.name,
+        "meta": _dump(view.meta),
+        "audience": _dump(audience),
+        # Serialized and escaped as CSS by the profile (profiles.Theme.css), for a <style>.
+        "theme_css": Markup(audience.theme.css()),
+        "labels": dict(view.labels),
+        "date_text": view.date_text, "date_year": view.meta.date.year,
+        **rendered,
+        "glossary": [(term, expansion) for term, expansion in view.glossary],
+        "logo": view.logo, "citation_style": view.citation_style,
+        "book": _dump(view.book), "reviewer": _dump(view.reviewer),
+        "linked_refs": sorted(view.linked_refs), "has_notes": view.has_notes,
+        "xrefs": {key: {"kind": x.kind, "number": x.number, "caption": x.caption}
+                  for key, x in view.xrefs.items()},
+    }
+    notes = [{"number": i, "text": text} for i, text in enumerate(r.notes, start=1)]
+    return {"doc": doc, "labels": dict(view.labels), "notes": notes, "medium": medium}
