@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import charts
 from .models import Chart
-from .output import write_atomic
+from .output import WriteSet
 from .templates import builtin_dir
 
 __all__ = ["CHART_COLOURS", "CHART_SIZE_CM", "ChartCache", "ChartView"]
@@ -38,6 +38,10 @@ class ChartCache:
     environment key (briefgen's code, templates, libraries); reuse: False draws again
     what the folder holds (--force). New drawings wait in `new`, by file name, until the
     build writes its outputs: a failed build writes nothing.
+
+    A kept drawing starts with the SHA-256 of the rest of its file, and is used only if
+    the two agree: a drawing truncated, damaged or edited in the folder is drawn again
+    (and replaced) rather than copied into the outputs.
     """
 
     folder: Path | None
@@ -45,6 +49,7 @@ class ChartCache:
     reuse: bool = True
     new: dict[str, bytes] = field(default_factory=dict)
     pending: dict[str, tuple[Future, int]] = field(default_factory=dict)  # being drawn
+    kept: dict[str, bytes | None] = field(default_factory=dict)  # read from the folder
 
     def name(self, chart: ChartView, fmt: str) -> str:
         """The file name of one drawing: a digest of everything that shapes it."""
@@ -60,17 +65,27 @@ class ChartCache:
             future, index = self.pending.pop(name)
             self.new[name] = future.result()[index]
         if name not in self.new:
-            if self._kept(name):
-                try:
-                    return (self.folder / name).read_bytes()
-                except OSError:
-                    pass
+            kept = self._kept(name)
+            if kept is not None:
+                return kept
             self.new[name] = chart.draw(fmt)
         return self.new[name]
 
-    def _kept(self, name: str) -> bool:
-        """Whether an earlier build's drawing of this name may be used."""
-        return bool(self.reuse and self.folder and (self.folder / name).is_file())
+    def _kept(self, name: str) -> bytes | None:
+        """An earlier build's drawing of this name, if there is one and it is intact."""
+        if not (self.reuse and self.folder):
+            return None
+        if name not in self.kept:
+            self.kept[name] = None
+            path = self.folder / name
+            try:
+                stored = path.read_bytes() if path.is_file() else b""  # never a FIFO
+            except OSError:
+                return None
+            digest, _, drawing = stored.partition(b"\n")
+            if digest == hashlib.sha256(drawing).hexdigest().encode():
+                self.kept[name] = drawing
+        return self.kept[name]
 
     @contextlib.contextmanager
     def drawing_ahead(self, charts: list[ChartView], formats: set[str]) -> Iterator[None]:
@@ -85,7 +100,7 @@ class ChartCache:
         for fmt in sorted(formats, key=("svg", "png").index):
             for chart in charts:
                 name = self.name(chart, fmt)
-                if name not in self.new and not self._kept(name):
+                if name not in self.new and self._kept(name) is None:
                     todo.setdefault(fmt, {})[name] = (chart.chart, chart.colours, fmt)
         if not todo:
             yield
@@ -101,12 +116,12 @@ class ChartCache:
             finally:
                 self.pending.clear()
 
-    def save(self) -> None:
-        """Keep this build's new drawings for the next one."""
+    def save(self, writes: WriteSet) -> None:
+        """Keep this build's new drawings for the next one, with the build's outputs."""
         if self.folder:
             for name, data in self.new.items():
-                write_atomic(self.folder / name, data)
-        self.new.clear()
+                digest = hashlib.sha256(data).hexdigest().encode()
+                writes.add(self.folder / name, digest + b"\n" + data)
 
 
 def _draw_charts(todo: list[tuple[Chart, tuple[str, ...], str]]) -> list[bytes]:

@@ -98,14 +98,17 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: stop rendering, keep finished files, say so."""
 
 
-_INTERRUPTED = "briefgen: interrupted; finished files are complete, nothing half-written"
+# A build's files go in together after every render (output.WriteSet): an interrupted
+# build leaves the previous files, or, if it was writing, the whole new set.
+_INTERRUPTED = ("briefgen: interrupted; the output folder holds the previous files or all "
+                "the new ones, nothing half-written")
 _GRACE_SECONDS = 3
 
 
 def _terminate(signum: int, frame: object) -> None:
     # The exception can land in a finalizer (a __del__ in WeasyPrint), where Python prints
     # and drops it; if it has not stopped the build within a few seconds, stop it here.
-    # Writes hold SIGALRM back (output.write_atomic), so none is cut short.
+    # Writes hold SIGALRM back (output.WriteSet.commit), so none is cut short.
     signal.signal(signal.SIGALRM, _stop_now)
     signal.alarm(_GRACE_SECONDS)
     raise _Terminated

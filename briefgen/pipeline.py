@@ -1,9 +1,10 @@
 """The build pipeline: find documents, validate them all, render, then write.
 
 Nothing is written until every document has loaded cleanly and every output has
-rendered to bytes; then each file is written atomically. Outputs whose inputs have not
-changed since they were written are skipped (see state.py). Each document's page is
-built once per audience and shared by its formats.
+rendered to bytes; then the build's files go in together, or not at all (output.py's
+WriteSet): the outputs, the records of what made them and the new chart drawings.
+Outputs whose inputs have not changed since they were written are skipped (see
+state.py). Each document's page is built once per audience and shared by its formats.
 
 Renders run in this process (`jobs=1`, or a build of one document for one audience) or
 through an executor (executors.py): a pool of local worker processes, or a Dask cluster.
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, state
 from .errors import BriefgenError, ContentError, UsageError
-from .output import check_writable, document_name, write_atomic
+from .output import WriteSet, check_writable, document_name
 from .reproducible import source_date_epoch
 from .templates import TemplateSet, for_documents
 
@@ -67,7 +68,7 @@ class Written:
 
 
 def find_documents(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the YAML content files they name, sorted."""
+    """Expand files and folders into the YAML content files they name, sorted, each once."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -81,7 +82,24 @@ def find_documents(paths: Iterable[str | Path]) -> list[Path]:
     if not found:
         raise UsageError("no content files (*.yaml) found in "
                          + ", ".join(str(p) for p in paths))
-    return found
+    unique: dict[Path, Path] = {}  # a file named twice (a folder and a file in it) is one
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def check_names(files: list[Path], out: Path) -> None:
+    """Raise UsageError if two documents would be written to one output folder."""
+    seen: dict[str, Path] = {}
+    for path in files:
+        name = document_name(path)
+        if name == state.FOLDER:
+            raise UsageError(f"{path} would be written to {out / name}, the folder where "
+                             "briefgen keeps its records; rename the file or its folder")
+        if name in seen:
+            raise UsageError(f"{seen[name]} and {path} would both be written to "
+                             f"{out / name}/; rename one of them (or its folder)")
+        seen[name] = path
 
 
 def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
@@ -313,34 +331,44 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     date, and draw every chart again; executor: "local" or "dask", with scheduler the
     Dask scheduler's address; on_plan: called with the number of outputs to render and
     the number up to date, once they are known; progress: called after each render.
-    Outputs skipped as up to date are not in the list returned.
+    Outputs skipped as up to date are not in the list returned. The files go in all
+    together or not at all; a write that fails, two documents with one output name, or
+    a symbolic link in the output folder raise UsageError.
     """
     from . import executors
 
-    formats = list(formats)
+    formats = list(dict.fromkeys(formats))
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
+    audiences = list(dict.fromkeys(audiences)) if audiences else None
     executors.check(executor, scheduler)
     jobs = executors.available_cores() if jobs is None else jobs
     if jobs < 1:
         raise UsageError("jobs needs a number of at least 1")
     epoch = source_date_epoch()  # a malformed value is a usage error, before any work
     files = find_documents(paths)
-    template_set = for_documents(files, tuple(templates))
     out = Path(out)
-    environment = state.environment_key(template_set.dirs, epoch)
+    check_names(files, out)
+    if out.is_symlink():
+        check_writable(out)  # refuses it, naming the link
+    template_set = for_documents(files, tuple(templates))
+    # Every file is read once in this build, and always before it is used (state.py).
+    digests = state.Digests()
+    environment = state.environment_key(template_set.dirs, epoch, digests)
 
     # Documents whose every output is up to date are not even loaded: their record says
     # which audiences they list and what they warned about.
     records = {path: state.Record.read(out, document_name(path)) for path in files}
     stale, up_to_date = [], 0
+    before: dict[Path, str | None] = {}  # each content file's digest, before it is loaded
     for path in files:
         record = records[path]
-        digests = None if force else record.current_digests(path.parent)
+        before[path] = digests(path)
+        current = None if force else record.current_digests(path.parent, digests)
         wanted = plan(path, out, audiences or record.audiences, formats)
-        if digests and wanted and all(record.is_current(job.path, state.output_key(
-                environment, digests, job.audience, job.format)) for job in wanted):
+        if current and wanted and all(record.is_current(job.path, state.output_key(
+                environment, current, job.audience, job.format), digests) for job in wanted):
             up_to_date += len(wanted)
             for warning in record.warnings:
                 log.warning("%s", warning)
@@ -359,21 +387,30 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
         for warning in doc.warnings:
             log.warning("%s", warning)
         record = records[doc.path]
-        digests = state.file_digests(doc.folder, doc.files()) or {}
-        record.files, record.audiences = digests, list(doc.model.audiences)
+        found = state.file_digests(doc.folder, doc.files(), digests) or {}
+        # The content file as it was before it was loaded: if it changed since, the
+        # record says so and the next build renders it again.
+        found[doc.path.name] = before[doc.path] or ""
+        record.files, record.audiences = found, list(doc.model.audiences)
         record.warnings = [str(w) for w in doc.warnings]
         for audience in audiences or doc.model.audiences:
             group = _Group(doc, audience, [], {})
             for job in plan(doc.path, out, [audience], formats):
-                key = state.output_key(environment, digests, audience, job.format)
+                key = state.output_key(environment, found, audience, job.format)
                 group.keys[job.path.name] = key
-                if force or not record.is_current(job.path, key):
+                if force or not record.is_current(job.path, key, digests):
                     group.jobs.append(job)
                 else:
                     up_to_date += 1
             if group.jobs:
                 groups.append(group)
+    # Where the files will go, checked before the renders take their time.
     check_writable(out)
+    writes = WriteSet(out)
+    for path in [*(job.path for group in groups for job in group.jobs),
+                 *(records[group.doc.path].path for group in groups),
+                 out / state.FOLDER / "charts" / "_"]:
+        writes.check(path)
     if on_plan:
         on_plan(sum(len(group.jobs) for group in groups), up_to_date)
     if not groups:  # the files changed, but nothing they make did
@@ -388,22 +425,26 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
         rendered = _render_there(groups, template_set, cache, epoch, progress,
                                  executor, min(jobs, len(groups)), scheduler)
 
-    written = []
+    # All or nothing: the outputs, then the drawings and records that describe them.
+    written, too_long = [], []
     for group, outputs in zip(groups, rendered, strict=True):
         record = records[group.doc.path]
         limit = template_set.audience(group.audience).limits.for_kind(
             group.doc.model.kind).pages
         for job in group.jobs:
             data, pages, seconds = outputs[job.format]
-            write_atomic(job.path, data)
-            record.wrote(job.path, group.keys[job.path.name])
+            writes.add(job.path, data)
+            record.wrote(job.path, group.keys[job.path.name], data)
             written.append(Written(job, pages, len(data), seconds))
             if pages and limit and pages > limit:
-                log.warning("%s: warning: %d pages (the %s profile allows %d)",
-                            job.path, pages, group.audience, limit)
-    cache.save()
+                too_long.append((job.path, pages, group.audience, limit))
+    cache.save(writes)
     for record in {id(records[g.doc.path]): records[g.doc.path] for g in groups}.values():
-        record.save()
+        writes.add(record.path, record.dump())
+    writes.commit()
+    for path, pages, audience, limit in too_long:
+        log.warning("%s: warning: %d pages (the %s profile allows %d)",
+                    path, pages, audience, limit)
     return written
 
 

@@ -3,17 +3,22 @@
 A build records each document's inputs in OUT/.briefgen/NAME.json: the digests of the
 files its outputs were made from (the content file and the images it names), the
 audiences it lists, its warnings, and for every output the key of what made it and the
-size and modification time of the file written. A key covers:
+digest of the file written. A key covers:
 
 - those files' contents;
-- every file in the template folders searched (profiles, templates, stylesheets, fonts);
-- briefgen's version and code, and the installed layout libraries (WeasyPrint, python-docx,
-  matplotlib, Jinja, markdown-it);
+- the contents of every file in the template folders searched (profiles, templates,
+  stylesheets, fonts, the Word reference), the built-in folder included;
+- briefgen's code and version, and the installed layout libraries (WeasyPrint,
+  python-docx, matplotlib, Jinja, markdown-it);
 - SOURCE_DATE_EPOCH, the audience and the format.
 
-An output is up to date when its key is the one recorded and the file on disk is the one
-written. As in make with dependency files, the list of images comes from the last build;
-an image can only join it through an edit of the content file, which changes the key.
+An output is up to date when its key is the one recorded and the file on disk has the
+digest of the file written. Everything is compared by content (SHA-256), never by size
+and modification time alone: `cp -p`, `rsync -t` and `tar` restore a file's time, and a
+file can change twice within one tick of the clock. Sizes and times serve only as a fast
+path within one build (`Digests`): a file is read once per build, not once per use.
+As in make with dependency files, the list of images comes from the last build; an image
+can only join it through an edit of the content file, which changes the key.
 This module uses the standard library only: a build with nothing to do loads no model.
 """
 
@@ -23,13 +28,13 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .output import write_atomic
 
-__all__ = ["Record", "environment_key", "file_digests", "output_key"]
+__all__ = ["Digests", "Record", "environment_key", "file_digests", "output_key"]
 
 FOLDER = ".briefgen"
 # Installed libraries whose upgrade can change an output's bytes.
@@ -40,43 +45,87 @@ def _hash(*parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _stat(path: str | Path) -> tuple[int, int]:
-    info = os.stat(path)
-    return info.st_size, info.st_mtime_ns
+class Digests:
+    """SHA-256 of files by content, each file read once in one build.
+
+    A file whose device, inode, size, modification and change times are those it had
+    when it was read is not read again by the same Digests. One is made per build and
+    never kept: across builds, every file is read again. Within a build, a digest is
+    taken before the file is used, so that an edit made while the build runs, even one
+    within the same clock tick, shows as a change to the next build.
+    """
+
+    def __init__(self) -> None:
+        self._known: dict[tuple, str | None] = {}
+
+    def __call__(self, path: str | Path, follow: bool = True) -> str | None:
+        """The digest of the regular file at path; None if it is missing or is not one.
+
+        follow: False refuses a symbolic link (None), as for outputs.
+        """
+        flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                 | (0 if follow else getattr(os, "O_NOFOLLOW", 0)))
+        try:
+            # Opened first, then looked at: a FIFO or a device opens without blocking
+            # (O_NONBLOCK) and is never read.
+            fd = os.open(path, flags)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            signature = (str(path), info.st_dev, info.st_ino, info.st_size,
+                         info.st_mtime_ns, info.st_ctime_ns)
+            if signature not in self._known:
+                digest = hashlib.sha256()
+                while chunk := os.read(fd, 1 << 20):
+                    digest.update(chunk)
+                self._known[signature] = digest.hexdigest()
+            return self._known[signature]
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
 
-def _tree(folder: Path, suffix: str = "") -> list[tuple[str, int, int]]:
-    """Each file below folder (ending in suffix) as (relative path, size, mtime in ns)."""
+def _tree(folder: Path, digests: Digests, suffix: str = "") -> list[tuple[str, str | None]]:
+    """Each file below folder (ending in suffix) as (relative path, digest)."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
             if name.endswith(suffix):
                 path = os.path.join(root, name)
-                found.append((os.path.relpath(path, folder), *_stat(path)))
+                found.append((os.path.relpath(path, folder), digests(path)))
     return found
 
 
-def environment_key(template_dirs: tuple[Path, ...], epoch: int | None) -> str:
+def environment_key(template_dirs: tuple[Path, ...], epoch: int | None,
+                    digests: Digests | None = None) -> str:
     """The key of everything besides the document that goes into its outputs."""
+    digests = digests or Digests()
     # briefgen's own code, since a checkout changes without a new version number; each
-    # library by its top module, which an install or upgrade rewrites.
-    code: list[object] = [_tree(Path(__file__).parent, ".py")]
+    # library by its top module, which carries its version and an upgrade rewrites.
+    code: list[object] = [_tree(Path(__file__).parent, digests, ".py")]
     for name in LIBRARIES:
         spec = importlib.util.find_spec(name)  # finds without importing
-        code.append([name, _stat(spec.origin) if spec and spec.origin else None])
-    return _hash(__version__, code, [[str(d), _tree(d)] for d in template_dirs], epoch)
+        code.append([name, digests(spec.origin) if spec and spec.origin else None])
+    return _hash(__version__, code, [[str(d), _tree(d, digests)] for d in template_dirs],
+                 epoch)
 
 
-def file_digests(folder: Path, names: list[str]) -> dict[str, str] | None:
+def file_digests(folder: Path, names: list[str],
+                 digests: Digests | None = None) -> dict[str, str] | None:
     """SHA-256 of each named file in folder, or None when one of them is gone."""
-    digests = {}
+    digests = digests or Digests()
+    found = {}
     for name in names:
-        try:
-            digests[name] = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        except OSError:
+        digest = digests(folder / name)
+        if digest is None:
             return None
-    return digests
+        found[name] = digest
+    return found
 
 
 def output_key(environment: str, digests: dict[str, str], audience: str, fmt: str) -> str:
@@ -91,7 +140,7 @@ class Record:
     files: dict[str, str] = field(default_factory=dict)  # name -> digest, as last built
     audiences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    outputs: dict[str, dict] = field(default_factory=dict)  # file name -> key, size, mtime
+    outputs: dict[str, dict] = field(default_factory=dict)  # file name -> key, sha256
 
     @classmethod
     def read(cls, out: Path, name: str) -> Record:
@@ -104,30 +153,26 @@ class Record:
         except (OSError, ValueError, KeyError, TypeError):
             return cls(path)
 
-    def current_digests(self, folder: Path) -> dict[str, str] | None:
-        """The digests of the recorded files now, or None if the content file changed."""
-        digests = file_digests(folder, list(self.files))
-        if not digests or digests != self.files:
+    def current_digests(self, folder: Path, digests: Digests) -> dict[str, str] | None:
+        """The digests of the recorded files now, or None if any of them changed."""
+        found = file_digests(folder, list(self.files), digests)
+        if not found or found != self.files:
             return None
-        return digests
+        return found
 
-    def is_current(self, path: Path, key: str) -> bool:
+    def is_current(self, path: Path, key: str, digests: Digests) -> bool:
         """Whether the output at path was written from key and is still the file written."""
         entry = self.outputs.get(path.name)
-        if not entry or entry.get("key") != key:
+        if not isinstance(entry, dict) or entry.get("key") != key or path.parent.is_symlink():
             return False
-        try:
-            info = path.stat()
-        except OSError:
-            return False
-        return [info.st_size, info.st_mtime_ns] == [entry.get("size"), entry.get("mtime_ns")]
+        return digests(path, follow=False) == entry.get("sha256")
 
-    def wrote(self, path: Path, key: str) -> None:
-        info = path.stat()
-        self.outputs[path.name] = {"key": key, "size": info.st_size,
-                                   "mtime_ns": info.st_mtime_ns}
+    def wrote(self, path: Path, key: str, data: bytes) -> None:
+        """Note that data, made from key, is (about to be) the output at path."""
+        self.outputs[path.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
 
-    def save(self) -> None:
+    def dump(self) -> bytes:
+        """The record as written to its file."""
         data = {"files": self.files, "audiences": self.audiences, "warnings": self.warnings,
                 "outputs": self.outputs}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode() + b"\n")
+        return json.dumps(data, indent=1, sort_keys=True).encode() + b"\n"
