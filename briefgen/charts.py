@@ -5,22 +5,31 @@ for it. Drawing uses the object-oriented API (no pyplot, no global figures); rc 
 are applied with `matplotlib.rc_context` under a lock, so concurrent calls do not disturb
 each other. Output is byte-identical for identical input: SVG text is rendered as paths
 (the SVG needs no fonts), dates and software stamps are left out and ids use a fixed salt.
+What is read from the data (its checks, categories and number labels) is in chart_data.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import textwrap
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .chart_data import (
+    ChartData,
+    category_label,
+    check,
+    finite,
+    format_number,
+    label_ems,
+    x_categories,
+    x_is_categorical,
+)
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-
-    from .models import Chart
 
 __all__ = ["check", "draw"]
 
@@ -34,8 +43,6 @@ TEXT_PT = 8.0
 VALUE_LABEL_PT = 7.0
 MIN_VALUE_LABEL_PT = 5.5
 MAX_BAR_CM = 2.0
-DIGIT_EM = 0.6  # width of a digit or minus sign, in ems
-NARROW_EM = 0.3  # width of a decimal point or thousands separator, in ems
 YEAR_LABEL_CM = 1.4
 
 _LOCK = threading.Lock()
@@ -43,7 +50,7 @@ _registered: set[str] = set()
 
 
 def draw(
-    chart: Chart,
+    chart: ChartData,
     fmt: Literal["svg", "png"],
     *,
     colours: Sequence[str],
@@ -60,7 +67,7 @@ def draw(
         raise ValueError("at least one series colour is needed")
     if width_cm <= 0 or height_cm <= 0:
         raise ValueError(f"chart size must be positive, not {width_cm} x {height_cm} cm")
-    categorical = _x_is_categorical(chart)
+    categorical = x_is_categorical(chart)
 
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -93,56 +100,6 @@ def draw(
                 fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None},
                             facecolor="white")
     return buffer.getvalue()
-
-
-def check(chart: Chart) -> None:
-    """Raise ValueError, saying what to change, if chart cannot be drawn as given."""
-    _x_is_categorical(chart)
-
-
-def _x_is_categorical(chart: Chart) -> bool:
-    """Return True when all x values are labels, False when all are numbers; else raise."""
-    kinds: list[tuple[str, str]] = []
-    for series in chart.series:
-        found = {_x_kind(x) for x, _ in series.points}
-        if len(found) > 1:
-            raise ValueError(
-                f"chart series {series.name!r} mixes numeric and text x values "
-                f"({_examples(series.points)}); use only numbers (e.g. years) or only text "
-                "labels; quote numbers ('1996') to make them labels")
-        if found:
-            kinds.append((series.name, found.pop()))
-        seen: set[Any] = set()
-        for x, _ in series.points:
-            if x in seen:
-                raise ValueError(f"chart series {series.name!r} has x value {x!r} twice")
-            seen.add(x)
-    if not kinds:
-        raise ValueError("chart has no data points")
-    if len({kind for _, kind in kinds}) > 1:
-        numeric = [name for name, kind in kinds if kind == "number"]
-        text = [name for name, kind in kinds if kind == "text"]
-        raise ValueError(
-            "chart series mix numeric and text x values (numbers in "
-            f"{', '.join(map(repr, numeric))}; text in {', '.join(map(repr, text))}); "
-            "use one kind in all series; quote numbers ('1996') to make them labels")
-    return kinds[0][1] == "text"
-
-
-def _x_kind(x: object) -> str:
-    """Return 'text' or 'number' for one x value."""
-    if isinstance(x, str):
-        return "text"
-    if isinstance(x, (int, float)) and not isinstance(x, bool):
-        return "number"
-    raise ValueError(f"chart x values must be numbers or text, found {x!r}")
-
-
-def _examples(points: Sequence[tuple[float | str, float]]) -> str:
-    """Return a short text listing one numeric and one text x value of the points."""
-    number = next((x for x, _ in points if not isinstance(x, str)), None)
-    text = next((x for x, _ in points if isinstance(x, str)), None)
-    return f"{_format_number(number, group=False)} and {text!r}"
 
 
 def _register_fonts(font_dir: Path | None) -> bool:
@@ -224,17 +181,17 @@ def _rc(ink: str, muted: str, use_inter: bool) -> dict[str, Any]:
     }
 
 
-def _draw_bars(ax: Axes, chart: Chart, palette: list[str], ink: str, categorical: bool,
+def _draw_bars(ax: Axes, chart: ChartData, palette: list[str], ink: str, categorical: bool,
                width_cm: float, height_cm: float) -> None:
     """Draw grouped bars, one group per x value, with the value on top of each bar."""
-    categories = _categories(chart, categorical)
+    categories = x_categories(chart, categorical)
     index = {x: i for i, x in enumerate(categories)}
     count = len(chart.series)
     per_category_cm = _plot_width_cm(width_cm) / len(categories)
     # Few categories would give slabs; keep each bar at most MAX_BAR_CM wide.
     group_width = min(0.8, MAX_BAR_CM * count / per_category_cm)
     bar_width = group_width / count
-    values = [y for s in chart.series for _, y in s.points if _finite(y)]
+    values = [y for s in chart.series for _, y in s.points if finite(y)]
     plot_height_cm = _plot_height_cm(chart, height_cm)
     decimals, label_pt, rotation = _value_label_style(
         values, per_category_cm * bar_width, plot_height_cm)
@@ -244,15 +201,15 @@ def _draw_bars(ax: Axes, chart: Chart, palette: list[str], ink: str, categorical
         ys = [y for _, y in series.points]
         bars = ax.bar(xs, ys, width=bar_width * 0.92, color=colour, label=series.name,
                       linewidth=0, zorder=2)
-        texts = [_format_number(y, decimals=decimals) if _finite(y) else "" for y in ys]
+        texts = [format_number(y, decimals=decimals) if finite(y) else "" for y in ys]
         ax.bar_label(bars, labels=texts, padding=2, fontsize=label_pt, color=ink,
                      rotation=rotation)
     ax.set_xticks(range(len(categories)),
-                  labels=[_wrap(_category_label(x), per_category_cm) for x in categories])
+                  labels=[_wrap(category_label(x), per_category_cm) for x in categories])
     ax.tick_params(axis="x", length=0, pad=5)
     ax.set_xlim(-0.5, len(categories) - 0.5)
     # Leave room above (and below, for negative bars) for the value labels.
-    widest = max((_ems(_format_number(v, decimals=decimals)) for v in values), default=1)
+    widest = max((label_ems(format_number(v, decimals=decimals)) for v in values), default=1)
     label_pt_tall = widest * label_pt if rotation else 1.3 * label_pt
     share = min((label_pt_tall + 3) * CM_PER_INCH / 72 / plot_height_cm, 0.45)
     ax.margins(y=share / (1 - share) + 0.02)
@@ -277,7 +234,7 @@ def _value_label_style(values: list[float], bar_cm: float,
     do not fit at the smallest size, they turn upright.
     """
     def size_to_fit(room_cm: float, decimals: int) -> float:
-        widest = max((_ems(_format_number(v, decimals=decimals)) for v in values), default=1)
+        widest = max((label_ems(format_number(v, decimals=decimals)) for v in values), default=1)
         return room_cm * 72 / CM_PER_INCH / widest
 
     room = bar_cm
@@ -295,13 +252,13 @@ def _value_label_style(values: list[float], bar_cm: float,
     return decimals, size, 90
 
 
-def _draw_lines(ax: Axes, chart: Chart, palette: list[str], categorical: bool,
+def _draw_lines(ax: Axes, chart: ChartData, palette: list[str], categorical: bool,
                 width_cm: float) -> None:
     """Draw one line with small markers per series."""
     style = {"linewidth": 1.6, "marker": "o", "markersize": 3.4, "markeredgewidth": 0,
              "zorder": 3, "clip_on": False}
     if categorical:
-        categories = _categories(chart, categorical)
+        categories = x_categories(chart, categorical)
         index = {x: i for i, x in enumerate(categories)}
         for series, colour in zip(chart.series, palette, strict=True):
             xs = [index[x] for x, _ in series.points]
@@ -328,7 +285,7 @@ def _draw_lines(ax: Axes, chart: Chart, palette: list[str], categorical: bool,
     _number_axis(ax.yaxis, integer=False)
 
 
-def _legend(ax: Axes, chart: Chart) -> None:
+def _legend(ax: Axes, chart: ChartData) -> None:
     """Place a frameless legend above the plot, aligned with its left edge."""
     handle = {"handlelength": 0.9, "handleheight": 0.9} if chart.type == "bar" else {
         "handlelength": 1.8}
@@ -345,29 +302,10 @@ def _number_axis(axis: Any, *, integer: bool, bins: int | str = "auto") -> None:
         axis.set_major_locator(MaxNLocator(nbins=bins, integer=True, min_n_ticks=2))
     group = axis.axis_name == "y"
     axis.set_major_formatter(FuncFormatter(
-        lambda value, _pos: _format_number(value, group=group)))
+        lambda value, _pos: format_number(value, group=group)))
 
 
-def _categories(chart: Chart, categorical: bool) -> list[float | str]:
-    """Return the x values of all series: labels in first-seen order, numbers ascending."""
-    seen: dict[float | str, None] = {}
-    for series in chart.series:
-        for x, _ in series.points:
-            seen.setdefault(x, None)
-    return list(seen) if categorical else sorted(seen, key=float)
-
-
-def _category_label(x: float | str) -> str:
-    """Return the tick label of one category: text as given, numbers without '.0'."""
-    return x if isinstance(x, str) else _format_number(x, group=False)
-
-
-def _ems(label: str) -> float:
-    """Return the approximate width of a number label in ems."""
-    return sum(NARROW_EM if char in ".," else DIGIT_EM for char in label)
-
-
-def _plot_height_cm(chart: Chart, height_cm: float) -> float:
+def _plot_height_cm(chart: ChartData, height_cm: float) -> float:
     """Return the approximate height of the plot area, the figure less labels and legend."""
     taken = 1.0 + (0.5 if chart.x_label else 0) + (0.5 if len(chart.series) > 1 else 0)
     return max(height_cm - taken, 1.0)
@@ -384,20 +322,3 @@ def _wrap(label: str, available_cm: float) -> str:
     return textwrap.fill(label, width=max(chars, 6), break_long_words=False)
 
 
-def _finite(value: float) -> bool:
-    """Return whether a value can be drawn and labelled."""
-    return isinstance(value, (int, float)) and math.isfinite(value)
-
-
-def _format_number(value: float | None, *, group: bool = True, decimals: int = 2) -> str:
-    """Format a number with at most `decimals` decimals, no trailing zeros, a true minus."""
-    if value is None:
-        return "?"
-    magnitude = abs(value)
-    separator = "," if group and magnitude >= 10_000 else ""
-    text = f"{magnitude:{separator}.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text == "0":
-        return text
-    return f"\u2212{text}" if value < 0 else text

@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 from docx.text.run import Run
 from lxml import etree
 
-from briefgen.docx_parts import Footnotes, add_watermark
+from briefgen.docx_footnotes import Footnotes
+from briefgen.docx_watermark import add_watermark
 
 REFERENCE = ROOT / "templates" / "docx" / "reference.docx"
 URL = "https://example.org/report?id=7&lang=en"

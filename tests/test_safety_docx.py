@@ -1,7 +1,7 @@
 """Labels, reference documents and template HTML a user gets wrong: usage errors, not crashes.
 
 Each test here failed (an internal error, a silent drop, or no error at all) before the
-checks in briefgen/labels.py, render_docx.py and docx_parts.py.
+checks in briefgen/labels.py and the Word writer (render_docx.py, docx_*.py).
 """
 
 from __future__ import annotations
@@ -201,7 +201,7 @@ def test_a_part_that_is_not_xml(tmp_path):
 def test_a_reference_lacking_normal_a_default_run_and_a_section_renders(tmp_path, view):
     styles = part("word/styles.xml")
     styles = re.sub(rb"<w:rPrDefault>.*?</w:rPrDefault>", b"<w:rPrDefault/>", styles, flags=re.S)
-    # No Normal at all, nor Footnote Text, which docx_parts adds (on Normal, if any).
+    # No Normal at all, nor Footnote Text, which docx_footnotes adds (on Normal, if any).
     for style_id in (b"Normal", b"FootnoteText"):
         styles = re.sub(rb'<w:style [^>]*w:styleId="' + style_id + rb'">.*?</w:style>', b"",
                         styles, count=1, flags=re.S)

@@ -61,7 +61,7 @@ PARAGRAPH_STYLES = {
     "Glossary Entry": ("Normal", SERIF, 9.5, INK, False, False, 0, 2, {"hanging": 2.2, "tab": 2.2}),
     "Bibliography": ("Normal", SERIF, 9, INK, False, False, 0, 4, {"hanging": 0.8}),
     "Note Text": ("Normal", SERIF, 8.5, INK, False, False, 0, 3, {"hanging": 0.6, "tab": 0.6}),
-    # Word's built-in style for real footnotes (briefgen/docx_parts.py), single-spaced.
+    # Word's built-in style for real footnotes (briefgen/docx_footnotes.py), single-spaced.
     "Footnote Text": ("Normal", SERIF, 8.5, INK, False, False, 0, 2, {"line": 1.0}),
     "Colophon": ("Normal", SANS, 7.5, MUTED, False, False, 0, 3, {}),
     "Table Text": ("Normal", SANS, 8, INK, False, False, 0, 0, {}),

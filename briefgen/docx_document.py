@@ -1,0 +1,78 @@
+"""Set what holds for the whole Word document: page size and margins, properties, language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from .docx_text import xml_safe
+
+if TYPE_CHECKING:
+    from .view import DocumentView
+
+__all__ = ["MARGINS_CM", "PAGE_SIZES_CM", "set_page", "set_properties"]
+
+PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
+# Left, right, top, bottom; then the header's and footer's distance from the page edge.
+MARGINS_CM = (2.0, 2.0, 2.2, 2.0)
+HEADER_FOOTER_DISTANCE_CM = 1.0
+MAX_CORE_PROPERTY = 255  # characters: python-docx refuses a longer core property
+
+
+def set_page(document: Any, size: str) -> int:
+    """Give the document's section the page size and margins; return the text width (EMU)."""
+    from docx.shared import Cm
+
+    document.element.body.get_or_add_sectPr()  # a reference document may lack one
+    section = document.sections[0]
+    width, height = PAGE_SIZES_CM[size]
+    left, right, top, bottom = MARGINS_CM
+    section.page_width, section.page_height = Cm(width), Cm(height)
+    section.left_margin, section.right_margin = Cm(left), Cm(right)
+    section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
+    section.header_distance = section.footer_distance = Cm(HEADER_FOOTER_DISTANCE_CM)
+    section.different_first_page_header_footer = True
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def set_properties(document: Any, view: DocumentView) -> None:
+    """Fill the core properties from the document's metadata; proof in its language."""
+    meta = view.meta
+    props = document.core_properties
+    props.title = _core(meta.title)
+    props.subject = _core(meta.subtitle or "")
+    props.author = _core("; ".join(a.name for a in meta.authors))
+    props.keywords = _core(", ".join(meta.keywords))
+    props.language = meta.language
+    props.category = view.kind
+    props.comments = _core(f"{view.audience.label} edition, made with briefgen")
+    props.last_modified_by = "briefgen"
+    props.revision = 1
+    stamp = dt.datetime.combine(meta.date, dt.time(0, 0))
+    props.created = props.modified = stamp
+    _set_language(document, meta.language)
+
+
+def _set_language(document: Any, language: str) -> None:
+    """Make language the default of every run, so proofing and hyphenation follow it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for defaults in document.styles.element.iter(qn("w:rPrDefault")):
+        run_properties = defaults.find(qn("w:rPr"))
+        if run_properties is None:  # a reference document may leave the default run empty
+            run_properties = OxmlElement("w:rPr")
+            defaults.append(run_properties)
+        lang = run_properties.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            run_properties.append(lang)
+        lang.set(qn("w:val"), language)
+
+
+def _core(text: str) -> str:
+    """Return text fit for a core property: XML-safe, at most the characters allowed."""
+    # python-docx refuses a longer value (docx/oxml/coreprops.py, _set_element_text), and a
+    # title, author list or keyword list may well be longer.
+    text = xml_safe(text)
+    return text if len(text) <= MAX_CORE_PROPERTY else text[:MAX_CORE_PROPERTY - 1] + "…"
