@@ -30,7 +30,7 @@ from . import __version__, state
 from .errors import BriefgenError, ContentError, UsageError
 from .output import WriteSet, check_writable, document_name
 from .reproducible import source_date_epoch
-from .templates import TemplateSet, for_documents
+from .templates import TemplateSet, for_documents, read_template_file
 
 if TYPE_CHECKING:
     from .chartcache import ChartCache
@@ -108,7 +108,7 @@ def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
     Each document's warnings include its overruns of its audiences' length limits.
     """
     from .content import load
-    from .labels import load_labels
+    from .labels import load_labels, missing_labels
     from .view import limit_warnings
 
     names = list(templates.audiences)
@@ -120,6 +120,10 @@ def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
             problems += exc.diagnostics
             continue
         labels = load_labels(templates, doc.model.meta.language)
+        missing = missing_labels(templates, doc.model.meta.language)
+        if missing:
+            doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
+                                                      severity="warning"))
         for audience in doc.model.audiences:
             doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
         docs.append(doc)
@@ -171,7 +175,7 @@ def _render_view(view: DocumentView, formats: Iterable[str], templates: Template
 
     formats = list(formats)
     start = time.perf_counter()
-    css = templates.find("css/brief.css").read_text(encoding="utf-8")
+    css = templates.read_text("css/brief.css")
     # The page on screen, which Word is made from too; the PDF prints its own (render_page).
     html = render_page(view, templates, css) if {"html", "docx"} & set(formats) else ""
     shared += time.perf_counter() - start
@@ -233,7 +237,9 @@ def make_task(doc: LoadedDocument, audience: str, formats: Iterable[str],
               ship: bool) -> Task:
     """The task rendering doc for audience; ship: carry the files' bytes (for a cluster)."""
     files = {name: (doc.folder / name).read_bytes() for name in doc.files()} if ship else None
-    dirs = tuple((str(d), {str(p.relative_to(d)): p.read_bytes()
+    # Through the template gate: links leading out of the folder, FIFOs and oversized
+    # files are refused here as they would be in a local build.
+    dirs = tuple((str(d), {str(p.relative_to(d)): read_template_file(p, d)
                            for p in sorted(d.rglob("*")) if p.is_file()} if ship else None)
                  for d in templates.user_dirs)
     return Task(str(doc.folder), doc.path.name, files, dirs, audience, tuple(formats), epoch,
