@@ -8,9 +8,11 @@ collected and raised together as one ContentError; warnings travel with the resu
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +20,22 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .docmodel import BlockQuote, Cite, ListBlock, Para, Parsed, plain_text, walk_inlines
+from .docmodel import (
+    BlockQuote,
+    Cite,
+    Code,
+    Heading,
+    Link,
+    ListBlock,
+    Para,
+    Parsed,
+    Text,
+    XRef,
+    plain_text,
+    walk_inlines,
+)
 from .errors import ContentError, Diagnostic
-from .loader import SourceMap, load_yaml
+from .loader import FORBIDDEN, SourceMap, dotted, kind_of, load_yaml
 from .markdown import parse
 from .models import KINDS, Document, Section
 from .output import document_name
@@ -36,10 +51,17 @@ MAX_WORD = 300  # characters without a space; the longest URLs in the examples h
 MAX_ITEMS = 1000  # entries in any one list: table rows, timeline entries, list items
 MAX_IMAGE_BYTES = 20_000_000
 MAX_IMAGE_PIXELS = 50_000_000  # 50 megapixels, e.g. 8,660 x 5,770
+# Lists, quotes, emphasis, links and notes inside one another. markdown-it drops what lies
+# deeper than 20 levels, and every renderer recurses once per level; real text needs < 8.
+MAX_MARKDOWN_DEPTH = 16
 
-# A Markdown link or autolink whose scheme is not allowed is dropped by the parser and
-# printed as text; look for them in the source so the writer hears about it.
-_LINK_SCHEME = re.compile(r"(?:\]\(\s*<?|<)([A-Za-z][A-Za-z0-9+.-]{1,31}):")
+# A Markdown link, autolink or reference definition ([r]: url) whose scheme is not allowed
+# is dropped by the parser and printed as text; look for them in the source so the writer
+# hears about it.
+_LINK_SCHEME = re.compile(r"(?:\]\(\s*<?|<|^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ \t]*<?)"
+                          r"([A-Za-z][A-Za-z0-9+.-]{1,31}):", re.M)
+# A character reference, which Markdown decodes: &#x202E; &#8238; &amp;
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 @dataclass
@@ -110,6 +132,10 @@ def load(path: str | Path, audiences: typing.Iterable[str] | None = None) -> Loa
     doc = LoadedDocument(path, model, smap, {})
     for field_path, text in markdown_fields(model):
         doc.markdown[field_path] = parse(text)
+    too_deep = _too_deep(doc)
+    if too_deep:  # before anything walks the nodes
+        raise ContentError(too_deep)
+    errors += _final_text(doc)
     errors += _check(doc, audiences)
     problems = [d for d in errors if d.severity == "error"]
     if problems:
@@ -181,6 +207,8 @@ def pydantic_diagnostics(exc: ValidationError, smap: SourceMap,
                        f"found {err['ctx']['actual_length']}")
         elif kind == "string_pattern_mismatch":
             message = f"'{value}' does not have the expected form ({err['ctx']['pattern']})"
+        elif kind == "finite_number":
+            message = f"expected a number; found {value!r} (.nan or .inf), which no chart can draw"
         elif kind in _MESSAGES:
             message = f"{_MESSAGES[kind]}; found {_describe(value)}"
         else:
@@ -201,7 +229,7 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     """Drop repeats of one problem and order the rest by line."""
     seen, out = set(), []
     for d in sorted(diags, key=lambda d: (d.line or 0, d.column or 0)):
-        key = (d.line, d.field)
+        key = (d.line, d.column, d.field)  # two characters in one line are two problems
         if key not in seen:
             seen.add(key)
             out.append(d)
@@ -331,6 +359,11 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
                     where, f"unknown cross-reference '@{mention.target}'; tables and figures "
                     f"that can be referred to: {listed}", line_offset=offset,
                     column=column_of("@" + mention.target, where, offset)))
+            elif mention.kind == "mixed":
+                out.append(smap.diagnostic(
+                    where, f"'@{mention.target}' is a cross-reference in the brackets of a "
+                    "citation; write them apart, as in [@fig:id] [@ref]", line_offset=offset,
+                    column=column_of("@" + mention.target, where, offset)))
             elif mention.kind == "link" and mention.target.startswith("http://"):
                 out.append(smap.diagnostic(
                     where, f"link '{mention.target}' is not encrypted; use https:// if the "
@@ -348,7 +381,7 @@ def _check(doc: LoadedDocument, audiences: typing.Iterable[str] | None) -> list[
             if match.group(1).lower() in ("http", "https", "mailto"):
                 continue
             offset = text.count("\n", 0, match.start()) + 1 if pos and pos.block else 0
-            target = text[match.start(1):].split(")")[0].split(">")[0]
+            target = re.split(r"[)>\s]", text[match.start(1):], maxsplit=1)[0]
             out.append(smap.diagnostic(
                 where, f"link target '{target}' is not allowed; links must start with "
                 "https://, http://, mailto: or #", line_offset=offset,
@@ -476,6 +509,145 @@ def _nodes_of(blocks: list[Any]) -> Iterator[Any]:
                 yield from _nodes_of(item)
 
 
+def _too_deep(doc: LoadedDocument) -> list[Diagnostic]:
+    """Report Markdown nested deeper than MAX_MARKDOWN_DEPTH, at its line."""
+    out = []
+    for where, parsed in doc.markdown.items():
+        if parsed.depth > MAX_MARKDOWN_DEPTH:
+            pos = doc.source.find(where)
+            out.append(doc.source.diagnostic(
+                where, f"Markdown nested {parsed.depth} levels deep (lists, quotes, emphasis "
+                f"and links inside one another); at most {MAX_MARKDOWN_DEPTH} are allowed",
+                line_offset=parsed.deepest_line + 1 if pos and pos.block else 0))
+    return out
+
+
+def _strings(value: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Yield (path, text) for every string in value, mapping keys included."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (key,), key
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _parsed_strings(parsed: Parsed) -> Iterator[str]:
+    """Yield every piece of text of parsed as the outputs print it, entities decoded."""
+    stack: list[Any] = list(parsed.blocks)
+    while stack:  # no recursion: nesting is limited, but the walk need not depend on it
+        node = stack.pop()
+        if isinstance(node, (Text, Code)):
+            yield node.text
+        elif isinstance(node, Link):
+            yield node.url
+        elif isinstance(node, XRef):
+            yield node.target
+        elif isinstance(node, Cite):
+            for item in node.items:
+                yield from (part for part in (item.prefix, item.locator) if part)
+        if isinstance(node, ListBlock):
+            stack.extend(block for item in node.items for block in item)
+        elif isinstance(node, (Para, Heading, BlockQuote)) or hasattr(node, "children"):
+            stack.extend(node.children)
+
+
+def _final_text(doc: LoadedDocument) -> list[Diagnostic]:
+    """Check the text every output will print: after YAML and Markdown decoded it.
+
+    The loader refuses forbidden characters typed into the file or written as YAML
+    escapes and !!binary; Markdown decodes character references (&#x202E;), so the
+    parsed text is checked again, and so is every character against the bundled fonts.
+    """
+    smap, out = doc.source, []
+    texts = list(_strings(doc.model.model_dump(), ()))
+    for where, parsed in doc.markdown.items():
+        texts += [(where, text) for text in _parsed_strings(parsed)]
+    sources = dict(markdown_fields(doc.model))
+    seen: set[tuple[tuple, str]] = set()
+    for where, text in texts:
+        for char in dict.fromkeys(text):
+            forbidden = FORBIDDEN.fullmatch(char)
+            missing = _needs_glyph(char) and char not in _bundled_glyphs()
+            if (where, char) in seen or not (forbidden or missing):
+                continue
+            seen.add((where, char))
+            written = _written_as(sources.get(where, ""), char)
+            name = unicodedata.name(char, "").lower()
+            code = f"U+{ord(char):04X}" + (f", {name}" if name else "")
+            if forbidden:
+                how = f"written as {written}, " if written != char else ""
+                message = (f"{kind_of(char)} ({code}), {how}is not allowed in content; it "
+                           "is invisible and can make text read differently from how it is "
+                           "stored")
+            else:
+                message = (f"character '{char}' ({code}) is in none of the bundled fonts "
+                           "(Charis SIL, Inter, Noto Naskh Arabic), so the PDF could not show "
+                           "it as written; remove it or write it in words")
+            out.append(_at(smap, where, written, message))
+    return out
+
+
+def _written_as(source: str, char: str) -> str:
+    """Return how char is written in a Markdown source: itself, or a character reference."""
+    if char in source:
+        return char
+    from markdown_it.common.utils import unescapeAll
+
+    for match in _CHAR_REF.finditer(source):
+        if char in unescapeAll(match.group(0)):
+            return match.group(0)
+    return char
+
+
+def _at(smap: SourceMap, where: tuple, needle: str, message: str) -> Diagnostic:
+    """A diagnostic at the first place needle is written in the value at where.
+
+    It searches the lines from where the value starts to where the next one starts; a
+    value that only an escape spells is reported where it starts.
+    """
+    pos = smap.find(where)
+    if pos is None:
+        return smap.diagnostic(where, message)
+    after = [p.line for p in smap.values.values() if p.line > pos.line]
+    last = min(after, default=len(smap.lines))
+    for index in range(pos.line - 1, min(last, len(smap.lines))):
+        start = pos.column - 1 if index == pos.line - 1 else 0
+        column = smap.lines[index].find(needle, start)
+        if column >= 0:
+            return Diagnostic(smap.file, index + 1, column + 1, dotted(where), message)
+    return smap.diagnostic(where, message)
+
+
+def _needs_glyph(char: str) -> bool:
+    """Return False for line breaks, tabs, invisible format characters, variation selectors."""
+    return not (unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+                or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef")
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_glyphs() -> frozenset[str]:
+    """The characters some bundled font has a glyph for; read from their cmaps, once.
+
+    WeasyPrint takes any other character from a system font (DejaVu, or whatever the
+    machine has), which is neither the document's look nor the same on every machine.
+    """
+    from fontTools.ttLib import TTFont
+
+    from .templates import builtin_dir
+
+    chars: set[str] = set()
+    for path in sorted((builtin_dir() / "fonts").iterdir()):
+        if path.suffix.lower() in (".ttf", ".otf"):
+            with TTFont(path, lazy=True) as font:
+                chars.update(map(chr, font.getBestCmap()))
+    return frozenset(chars)
+
+
 def _image_problem(folder: Path, name: str) -> str | None:
     """Return why the image file cannot be used, or None if it can."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name):
@@ -487,6 +659,8 @@ def _image_problem(folder: Path, name: str) -> str | None:
         return f"image file '{name}' not found (looked in {folder})"
     if not resolved.is_relative_to(folder.resolve()):
         return f"image '{name}' lies outside the document's folder {folder}"
+    if not resolved.is_file():  # a FIFO would block, a device never end
+        return f"image '{name}' is not a regular file; expected a PNG or JPEG image"
     if resolved.suffix.lower() not in IMAGE_SUFFIXES:
         return f"image '{name}' must be a PNG or JPEG file"
     if resolved.stat().st_size > MAX_IMAGE_BYTES:
@@ -496,13 +670,17 @@ def _image_problem(folder: Path, name: str) -> str | None:
 
 
 def _image_content_problem(path: Path, name: str) -> str | None:
-    """Check the file really is a PNG or JPEG of a sane size, without decoding it all.
+    """Check the file really is a PNG or JPEG of a sane size, and that its pixels decode.
 
     WeasyPrint would otherwise log a broken image and leave a hole in the PDF, and a
-    small file can declare billions of pixels.
+    small file can declare billions of pixels, so the size is checked before decoding.
     """
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported
+    # (weasyprint/images.py), after which broken pixels load without an error; so in a
+    # process that has rendered before (a watch, a preview), validation must unset it.
+    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path) as image:
             kind, (width, height) = image.format, image.size
@@ -511,12 +689,16 @@ def _image_content_problem(path: Path, name: str) -> str | None:
             if width * height > MAX_IMAGE_PIXELS:
                 return (f"image '{name}' is {width:,} x {height:,} pixels; images may have "
                         f"at most {MAX_IMAGE_PIXELS:,} pixels")
-            image.verify()  # checksums and structure, without decoding the pixels
+            image.verify()  # checksums and structure
+        with Image.open(path) as image:  # verify() leaves the image unusable
+            image.load()  # the pixels: data that passes its checksums can still be garbage
     except Image.DecompressionBombError:
         return f"image '{name}' declares more pixels than any image should; expected at most " \
                f"{MAX_IMAGE_PIXELS:,}"
     except Exception as exc:  # Pillow raises many kinds for a damaged or foreign file
         return f"image '{name}' is not a readable PNG or JPEG image ({exc})"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return None
 
 

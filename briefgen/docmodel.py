@@ -118,13 +118,15 @@ class Mention:
 
     target: str
     line: int  # 0-based line within the Markdown text
-    kind: str  # "cite", "xref" or "link"
+    kind: str  # "cite", "xref", "link", or "mixed": [@fig:x; @ref] in one bracket
 
 
 @dataclass
 class Parsed:
     blocks: list[Block]
     mentions: list[Mention] = field(default_factory=list)
+    depth: int = 0  # how deeply lists, quotes, emphasis, links and notes nest
+    deepest_line: int = 0  # 0-based line where that depth is first reached
 
     @property
     def inlines(self) -> list[Inline]:

@@ -18,7 +18,7 @@ import yaml
 
 from .errors import ContentError, Diagnostic
 
-__all__ = ["Position", "SourceMap", "load_yaml"]
+__all__ = ["FORBIDDEN", "Position", "SourceMap", "kind_of", "load_yaml"]
 
 # Guards against hostile or accidental monsters: a few hundred bytes of nested aliases
 # can expand to billions of nodes (the "billion laughs"), and deep nesting exhausts the
@@ -26,6 +26,9 @@ __all__ = ["Position", "SourceMap", "load_yaml"]
 MAX_FILE_BYTES = 5_000_000
 MAX_NODES = 200_000
 MAX_DEPTH = 40
+# Whole numbers beyond any count, year or amount a brief states; Python would refuse to
+# print a number of more than 4,300 digits, and `0x` and 4,000 hex digits is one.
+MAX_NUMBER = 10**15
 
 # Characters no content needs, refused wherever they appear: C0/C1 control characters
 # (other than tab and line breaks), which Word cannot store, and the bidirectional
@@ -132,20 +135,29 @@ class _Builder:
         block = isinstance(node, yaml.ScalarNode) and node.style in ("|", ">")
         self.smap.values[path] = Position(mark.line + 1, mark.column + 1, block)
         if isinstance(node, yaml.MappingNode):
+            written = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE)
             self.constructor.flatten_mapping(node)  # resolve `<<: *base` merge keys
+            # flatten_mapping puts the merged keys first: they may be overridden, by a
+            # later merged mapping or by a key written here, as YAML merge keys allow.
+            merged = len(node.value) - written
             result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+            from_merge: set[Any] = set()
+            for index, (key_node, value_node) in enumerate(node.value):
                 key = self.build(key_node, path + ("<key>",), depth + 1)
                 if isinstance(key, (list, dict)):
                     self._error(key_node, path, "a key must be a plain word, not a list or mapping")
                     continue
                 key_mark = key_node.start_mark
-                if key in result:
+                if key in result and key not in from_merge:
                     first = self.smap.keys[path + (key,)]
                     self._error(key_node, path + (key,),
                                 f"duplicate key '{key}' (first defined at line {first.line}); "
                                 "each key may appear once")
                     continue
+                if index < merged:
+                    from_merge.add(key)
+                else:
+                    from_merge.discard(key)
                 self.smap.keys[path + (key,)] = Position(key_mark.line + 1, key_mark.column + 1)
                 result[key] = self.build(value_node, path + (key,), depth + 1)
             self.smap.values.pop(path + ("<key>",), None)
@@ -157,12 +169,21 @@ class _Builder:
         except (ValueError, OverflowError) as exc:  # e.g. a date such as 2025-13-45
             self._error(node, path, f"'{node.value}' is not a valid value: {exc}")
             return node.value
-        found = FORBIDDEN.search(value) if isinstance(value, str) else None
-        if found:  # written as an escape (\a, \u202e) inside double quotes
+        if isinstance(value, int) and abs(value) >= MAX_NUMBER:
+            self._error(node, path, f"a number of {len(node.value):,} characters "
+                        f"('{node.value[:20]}…'); numbers may be at most {MAX_NUMBER - 1:,} "
+                        "(quote it if it is text)")
+            return None
+        # A `!!binary` value is text to Pydantic too: check what it decodes to.
+        text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        found = FORBIDDEN.search(text) if isinstance(text, str) else None
+        if found:  # written as an escape (\a, \u202e) inside double quotes, or as !!binary
             char = found.group(0)
-            self._error(node, path, f"{_kind_of(char)} (U+{ord(char):04X}) is not allowed "
-                        "in content; remove the escape that writes it")
-            return FORBIDDEN.sub(" ", value)
+            how = ("remove the !!binary value that holds it" if isinstance(value, bytes)
+                   else "remove the escape that writes it")
+            self._error(node, path, f"{kind_of(char)} (U+{ord(char):04X}) is not allowed "
+                        f"in content; {how}")
+            return FORBIDDEN.sub(" ", text)
         return value
 
     def _error(self, node: yaml.Node, path: Path_, message: str) -> None:
@@ -190,6 +211,8 @@ def load_yaml(path: Path) -> tuple[dict[str, Any], SourceMap]:
     collected in the SourceMap's `problems` so they are reported with all the others.
     """
     fail = functools.partial(_fail, path)
+    if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+        raise fail("not a regular file; expected a YAML text file")
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -225,14 +248,15 @@ def _forbidden(path: Path, text: str, match: re.Match, clean: SourceMap) -> Diag
     line = text.count("\n", 0, match.start()) + 1
     column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
     name = unicodedata.name(char, "")
-    what = _kind_of(char)
+    what = kind_of(char)
     code = f"U+{ord(char):04X}" + (f", {name.lower()}" if name else "")
     return Diagnostic(path, line, column, dotted(clean.path_at(line, column)),
                       f"{what} ({code}) is not allowed in content; delete it (it is "
                       "invisible in most editors)")
 
 
-def _kind_of(char: str) -> str:
+def kind_of(char: str) -> str:
+    """Name the kind of a forbidden character: a control, a bidirectional control, …"""
     if "\u202a" <= char <= "\u2069":
         return "a bidirectional control"
     if "\ud800" <= char <= "\udfff" or char in "\ufffe\uffff":
@@ -243,18 +267,33 @@ def _kind_of(char: str) -> str:
 
 
 def _too_deep(text: str) -> tuple[int, int] | None:
-    """Return where flow brackets first nest deeper than MAX_DEPTH, before YAML recurses."""
-    depth = 0
-    for match in _BRACKET.finditer(text):  # only the brackets: a 5 MB file stays quick
-        depth = depth + 1 if match.group(0) in "[{" else max(0, depth - 1)
-        if depth > MAX_DEPTH:
-            start = match.start()
-            return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-    return None
+    """Return where collections first nest deeper than MAX_DEPTH, before YAML recurses.
+
+    The parser's events come from a state machine, not recursion, so this is safe where
+    composing is not; and it counts real nesting only: flow brackets ([[[), block
+    sequences (`- - -`), never a bracket inside text.
+    """
+    for loader in (_FAST_LOADER, yaml.SafeLoader):
+        # libyaml stops at 1,000 open brackets with a message of its own (and no line
+        # for a person); the pure-Python parser then finds the place.
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        mark = event.start_mark
+                        return mark.line + 1, mark.column + 1
+                elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                    depth -= 1
+            return None
+        except yaml.YAMLError:
+            continue
+    return None  # load_text words the syntax error
 
 
-_BRACKET = re.compile(r"[\[\]{}]")
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 def load_text(path: Path, text: str) -> tuple[dict[str, Any], SourceMap]:

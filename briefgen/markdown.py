@@ -88,8 +88,9 @@ def parse(text: str) -> Parsed:
     tokens = _parser().parse(text, env)
     mentions: list[Mention] = []
     body, notes = _split_footnotes(tokens)
-    blocks = _Converter(mentions, notes).blocks(body)
-    return Parsed(blocks, mentions)
+    converter = _Converter(mentions, notes)
+    blocks = converter.blocks(body)
+    return Parsed(blocks, mentions, converter.depth, converter.deepest_line)
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:
@@ -117,10 +118,22 @@ def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[T
 
 
 class _Converter:
-    def __init__(self, mentions: list[Mention], notes: dict[int, list[Token]]):
+    def __init__(self, mentions: list[Mention], notes: dict[int, list[Token]],
+                 outer: int = 0):
         self.mentions = mentions
         self.notes = notes
         self.line = 0
+        # Nesting: markdown-it's level of the inline token being read (lists, quotes),
+        # plus emphasis and links open within it, plus `outer` for a note's text.
+        self.outer = outer
+        self.level = 0
+        self.depth = 0
+        self.deepest_line = 0
+
+    def _reached(self, inner: int) -> None:
+        depth = self.outer + self.level + inner
+        if depth > self.depth:
+            self.depth, self.deepest_line = depth, self.line
 
     def blocks(self, tokens: list[Token]) -> list[Block]:
         out: list[Block] = []
@@ -129,6 +142,8 @@ class _Converter:
             tok = tokens[i]
             if tok.map:
                 self.line = tok.map[0]
+            self.level = tok.level  # quotes and lists count even when empty
+            self._reached(0)
             if tok.nesting == 1:
                 close = _matching_close(tokens, i)
                 inner = tokens[i + 1:close]
@@ -140,6 +155,7 @@ class _Converter:
             if tok.type in ("fence", "code_block"):
                 out.append(Para([Code(tok.content.rstrip("\n"))]))
             elif tok.type == "inline":  # bare inline, as in a tight list item
+                self.level = tok.level
                 out.append(Para(self.inlines(tok.children or [])))
             i += 1
         return out
@@ -161,12 +177,16 @@ class _Converter:
         return None  # tables and other extensions are not enabled
 
     def _inline_of(self, inner: list[Token]) -> list[Inline]:
-        return self.inlines(inner[0].children or []) if inner else []
+        if not inner:
+            return []
+        self.level = inner[0].level
+        return self.inlines(inner[0].children or [])
 
     def inlines(self, tokens: list[Token]) -> list[Inline]:
         out: list[Inline] = []
         stack: list[tuple[list[Inline], Inline]] = []
         target = out
+        self._reached(0)
         for tok in tokens:
             kind = tok.type
             if kind == "text":
@@ -188,6 +208,7 @@ class _Converter:
                     node = Emph([]) if kind == "em_open" else Strong([])
                 target.append(node)
                 stack.append((target, node))
+                self._reached(len(stack))
                 target = node.children  # type: ignore[union-attr]
             elif kind in ("em_close", "strong_close", "link_close"):
                 target = stack.pop()[0]
@@ -196,7 +217,14 @@ class _Converter:
                 for item in items:
                     xref = item.id.startswith(XREF_PREFIXES)
                     self.mentions.append(Mention(item.id, self.line, "xref" if xref else "cite"))
-                if all(item.id.startswith(XREF_PREFIXES) for item in items):
+                kinds = {item.id.startswith(XREF_PREFIXES) for item in items}
+                if len(kinds) > 1:  # a citation is a note, a cross-reference a number
+                    self.mentions.append(Mention(
+                        next(i.id for i in items if i.id.startswith(XREF_PREFIXES)),
+                        self.line, "mixed"))
+                    target.append(Cite([i for i in items
+                                        if not i.id.startswith(XREF_PREFIXES)]))
+                elif kinds == {True}:
                     for i, item in enumerate(items):
                         if i:
                             self._text(target, ", " if i < len(items) - 1 else " and ")
@@ -204,9 +232,11 @@ class _Converter:
                 else:
                     target.append(Cite(items))
             elif kind == "footnote_ref":
-                sub = _Converter(self.mentions, {})
+                sub = _Converter(self.mentions, {}, self.outer + self.level + len(stack) + 1)
                 sub.line = self.line  # the note's citations are reported at its call
                 blocks = sub.blocks(self.notes.get(tok.meta["id"], []))
+                if sub.depth > self.depth:
+                    self.depth, self.deepest_line = sub.depth, sub.deepest_line
                 target.append(Note(Parsed(blocks).inlines))
         return out
 

@@ -73,6 +73,14 @@ def _partial_date(value: Any) -> Any:
                      f"(2016-09-24), found {value!r}")
 
 
+def _not_a_timestamp(value: Any) -> Any:
+    """Refuse a number where a date is due: Pydantic would read 0 as 1970-01-01."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"expected a date such as 2025-12-21, found the number {value!r}")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 PartialDate = Annotated[str, BeforeValidator(_partial_date), WithJsonSchema({
     "anyOf": [{"type": "integer", "minimum": 1000, "maximum": 2999},
               {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}],
@@ -98,7 +106,7 @@ class Meta(Model):
     subtitle: str | None = None
     series: str | None = Field(None, description="The series the document belongs to.")
     number: str | None = Field(None, description="Number within the series, e.g. '2025/07'.")
-    date: dt.date = Field(description="Publication date, ISO format (2025-12-21).")
+    date: Date = Field(description="Publication date, ISO format (2025-12-21).")
     language: str = Field("en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
                           description="BCP 47 language tag; sets hyphenation and labels.")
     status: Literal["draft", "final"] = Field("final", description="'draft' adds a DRAFT mark.")
@@ -133,9 +141,13 @@ class TimelineEntry(Model):
     cite: ReferenceId | None = None
 
 
+# A chart value: .nan and .inf are YAML floats, but no bar or point can be drawn for them.
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class Series(Model):
     name: str
-    points: list[tuple[float | str, float]] = Field(min_length=1)
+    points: list[tuple[Number | str, Number]] = Field(min_length=1)
 
 
 class Chart(Model):
@@ -258,9 +270,10 @@ class Reference(Model):
     volume: str | None = None
     issue: str | None = None
     pages: str | None = None
-    date: int | dt.date | None = Field(None, description="Year or ISO date.")
+    date: Annotated[int, Field(ge=1, le=9999)] | Date | None = Field(
+        None, description="Year or ISO date.")
     url: str | None = None
-    accessed: dt.date | None = None
+    accessed: Date | None = None
     note: str | None = None
 
 

@@ -76,6 +76,25 @@ CASES = [
     Case("long-word.yaml", 12, "sections.history.body", "at most 300 characters"),
     Case("long-table.yaml", 21, "sections.economic.tables[0].rows", "at most 1,000"),
     Case("long-list.yaml", 15, "sections.history.body", "at most 1,000"),
+    # What reaches an output is checked after YAML and Markdown have decoded it.
+    Case("entity-bidi.yaml", 12, "sections.history.body",
+         "U+202E, right-to-left override), written as &#x202E;"),
+    Case("binary-control.yaml", 4, "meta.title", "remove the !!binary value"),
+    Case("emoji.yaml", 12, "sections.history.body", "(U+1F600, grinning face) is in none of "
+         "the bundled fonts"),
+    # What validate passes, build renders: each of these once ended in exit 3 or a hang.
+    Case("mixed-brackets.yaml", 14, "sections.history.body",
+         "write them apart, as in [@fig:id] [@ref]"),
+    Case("huge-number.yaml", 22, "references[0].date", "numbers may be at most"),
+    Case("deep-emphasis.yaml", 12, "sections.history.body", "at most 16 are allowed"),
+    Case("dash-nesting.yaml", 11, "", "nested more than 40 levels deep"),
+    Case("chart-nan.yaml", 16, "sections.history.figures[0].chart.series[0].points[1][1]",
+         "which no chart can draw"),
+    Case("fifo-image.yaml", 16, "sections.history.figures[0].image", "not a regular file"),
+    Case("corrupt-image.yaml", 16, "sections.history.figures[0].image",
+         "not a readable PNG or JPEG image"),
+    Case("javascript-reference.yaml", 12, "sections.history.body",
+         "links must start with https://, http://, mailto: or #"),
 ]
 
 
@@ -90,20 +109,22 @@ def corpus(tmp_path_factory) -> Path:
     (folder / "huge.png").write_bytes(_png_header(40_000, 40_000))
     (folder.parent / "secret.png").write_bytes(_png_header(1, 1))
     (folder / "link.png").symlink_to(folder.parent / "secret.png")
+    os.mkfifo(folder / "fifo.png")
+    (folder / "corrupt.png").write_bytes(_png_header(40, 30, zlib.compress(b"\0" * 50)[:-4]))
     # Just over the 5 MB limit: a valid document followed by a long comment.
     base = (CORPUS / "typo-key.yaml").read_text(encoding="utf-8")
     (folder / "large.yaml").write_text(base + "#" + "x" * 5_000_001 + "\n", encoding="utf-8")
     return folder
 
 
-def _png_header(width: int, height: int) -> bytes:
-    """A PNG that declares its size but carries no pixels worth decoding."""
+def _png_header(width: int, height: int, pixels: bytes = zlib.compress(b"")) -> bytes:
+    """A PNG that declares its size but carries no pixels worth decoding (valid CRCs)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data)))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
 
 
 def briefgen(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -179,5 +200,5 @@ def test_an_output_folder_that_is_a_file_or_cannot_be_made(corpus: Path, tmp_pat
     assert (tmp_path / "a-file").read_text() == "not a folder"
     # Even root cannot make a folder in /proc: an unwritable place on every Linux machine.
     result = briefgen("build", str(doc), "--out", "/proc/briefgen-out", cwd=tmp_path)
-    assert result.returncode == 2 and "cannot create output folder" in result.stderr
+    assert result.returncode == 2 and "cannot write /proc/briefgen-out" in result.stderr
     assert "Traceback" not in result.stderr
