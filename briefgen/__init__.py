@@ -1,9 +1,10 @@
 """briefgen: structured YAML content to policy briefs in PDF, Word and HTML.
 
-The library API mirrors the command line:
+The library API mirrors the command line (api.py):
 
     import briefgen
-    doc = briefgen.load("content/pakistan-russia/brief.yaml")   # validate, no rendering
+    doc = briefgen.load("content/pakistan-russia/brief.yaml")   # the validated model
+    warnings = briefgen.validate(["content"])                     # check, no rendering
     briefgen.build(["content"], out="build", formats=["pdf"])     # render and write
 """
 
@@ -12,22 +13,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["BriefgenError", "ContentError", "UsageError", "build", "load", "render",
-           "__version__"]
+__all__ = ["BriefgenError", "ContentError", "Diagnostic", "UsageError", "build", "load",
+           "schema", "validate", "__version__"]
 
-from .errors import BriefgenError, ContentError, UsageError
+from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 
 if TYPE_CHECKING:
-    from .content import load
-    from .pipeline import build, render
+    from .api import build, load, schema, validate
+
+_API = ("build", "load", "schema", "validate")
 
 
 def __getattr__(name: str) -> Any:
     # Import lazily: `briefgen --help` must not pay for Pydantic or Jinja.
-    if name == "load":
-        from .content import load
-        return load
-    if name in ("build", "render"):
-        from . import pipeline as module
-        return getattr(module, name)
+    if name in _API:
+        from . import api
+        return getattr(api, name)
     raise AttributeError(f"module 'briefgen' has no attribute {name!r}")

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import BriefgenError, ContentError, UsageError
+from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 from .executors import EXECUTORS
 
 __all__ = ["main", "run"]
@@ -74,7 +74,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="the Dask scheduler, e.g. tcp://10.0.0.5:8786")
     build.add_argument("--templates", "-t", action="append", default=[], metavar="DIR",
                        help="your own templates folder, searched before the built-ins")
-    build.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+    build.add_argument("--strict", action="store_true",
+                       help="treat warnings as errors (a PDF over its page limit too): "
+                            "write nothing if there is one")
+    build.add_argument("--quiet", "-q", action="store_true", help="print only errors "
+                       "and warnings")
 
     validate = commands.add_parser("validate", help="check content without rendering")
     validate.add_argument("paths", nargs="*", metavar="FILE|DIR",
@@ -82,12 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
+    kinds = ", ".join(_starter_kinds())
     new = commands.add_parser("new", help="write a commented starter file")
-    new.add_argument("kind", metavar="KIND", help="document kind, e.g. policy-brief")
-    new.add_argument("path", metavar="PATH", help="the YAML file to create")
+    new.add_argument("kind", metavar="KIND", help=f"document kind: {kinds}")
+    new.add_argument("path", metavar="PATH", help="the YAML file to create (or a folder, "
+                     "for PATH/brief.yaml)")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the content format")
-    schema.add_argument("kind", nargs="?", default="policy-brief")
+    schema.add_argument("kind", nargs="?", metavar="KIND", help=f"one kind ({kinds}); "
+                        "default: every kind, chosen by the file's `kind`")
 
     audiences = commands.add_parser("audiences", help="list audience profiles")
     audiences.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
@@ -200,29 +207,32 @@ def _templates(args: argparse.Namespace) -> list[Path]:
     return [Path(t) for t in args.templates]
 
 
+def _warn(warning: Diagnostic) -> None:
+    """Print a warning as every command does: one located line on stderr."""
+    print(warning, file=sys.stderr)
+
+
 def _validate(args: argparse.Namespace) -> int:
-    from .pipeline import find_documents, load_all
-    from .templates import for_documents
+    from .api import validate
+    from .discover import find_documents
 
     files = find_documents(_paths(args))
-    docs = load_all(files, for_documents(files, tuple(_templates(args))))
-    warnings = [w for doc in docs for w in doc.warnings]
+    warnings = validate(files, _templates(args), strict=args.strict)
     for warning in warnings:
-        print(warning, file=sys.stderr)
-    if warnings and args.strict:
-        raise ContentError(warnings)
-    print(f"{len(docs)} document{'s' if len(docs) != 1 else ''} valid"
+        _warn(warning)
+    print(f"{len(files)} document{'s' if len(files) != 1 else ''} valid"
           + (f", {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""))
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .pipeline import build
+    from .api import build
 
     options = dict(out=args.out, audiences=_split(args.audience),
                    formats=_split(args.format) or ["pdf", "docx", "html"],
                    templates=_templates(args), jobs=args.jobs, force=args.force,
-                   executor=args.executor, scheduler=args.scheduler)
+                   strict=args.strict, executor=args.executor, scheduler=args.scheduler,
+                   on_warning=_warn)
     if args.quiet:
         build(_paths(args), **options)
         return 0
@@ -287,46 +297,31 @@ def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
-def _new(args: argparse.Namespace) -> int:
-    from .output import write_atomic
+def _starter_kinds() -> list[str]:
+    """The kinds `briefgen new` has a starter file for (every kind of models.KINDS)."""
     from .templates import builtin_dir
 
-    starters = builtin_dir() / "starters"
-    kinds = sorted(p.stem for p in starters.glob("*.yaml"))
-    if args.kind not in kinds:
-        raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(kinds)}")
-    target = Path(args.path)
-    if not target.suffix:  # a folder: the file goes inside it
-        target = target / "brief.yaml"
-    if target.exists():
-        raise UsageError(f"{target} already exists; briefgen new never overwrites a file")
-    # The modeline points YAML editors (yaml-language-server) at a schema written beside it.
-    schema_path = target.parent / f"{args.kind}.schema.json"
-    modeline = f"# yaml-language-server: $schema={schema_path.name}\n"
-    write_atomic(target, modeline.encode() + (starters / f"{args.kind}.yaml").read_bytes())
-    if not schema_path.exists():
-        write_atomic(schema_path, _schema_text(args.kind).encode())
+    try:
+        return sorted(p.stem for p in (builtin_dir() / "starters").glob("*.yaml"))
+    except UsageError:  # the built-in templates are missing: `new` says so when run
+        return []
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .api import new
+
+    target, schema_path = new(args.kind, args.path)
     print(f"wrote {target} and {schema_path.name}; check it with: briefgen validate {target}")
     return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .models import KINDS
-
-    if args.kind not in KINDS:
-        raise UsageError(f"unknown kind '{args.kind}'. Available: {', '.join(KINDS)}")
-    print(_schema_text(args.kind))
-    return 0
-
-
-def _schema_text(kind: str) -> str:
     import json
 
-    from .models import KINDS
+    from .api import schema
 
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-              **KINDS[kind].model_json_schema()}
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    print(json.dumps(schema(args.kind), indent=2, ensure_ascii=False))
+    return 0
 
 
 def _audiences(args: argparse.Namespace) -> int:

@@ -1,7 +1,7 @@
 """Where renders run: a pool of local processes, or a Dask cluster.
 
 Both are a concurrent.futures.Executor, so the build submits the same task function to
-either (pipeline.run_task) and writes what comes back. A task carries the bytes of every
+either (tasks.run_task) and writes what comes back. A task carries the bytes of every
 file it reads, so the machines of a cluster need briefgen installed, not the content.
 """
 

@@ -1,60 +1,42 @@
-"""The build pipeline: find documents, validate them all, render, then write.
+"""The build: plan what is out of date, load it, render it, then write it all at once.
 
-Nothing is written until every document has loaded cleanly and every output has
-rendered to bytes; then the build's files go in together, or not at all (output.py's
-WriteSet): the outputs, the records of what made them and the new chart drawings.
-Outputs whose inputs have not changed since they were written are skipped (see
-state.py). Each document's page is built once per audience and shared by its formats.
-
-Renders run in this process (`jobs=1`, or a build of one document for one audience) or
-through an executor (executors.py): a pool of local worker processes, or a Dask cluster.
-A task sent to a cluster carries the bytes of everything it reads besides briefgen
-itself, so a worker needs no shared disk; every task returns the bytes of its outputs,
-which are written here.
+1. plan: find the documents (discover.py) and skip those whose every output is up to
+   date (state.py): their records say which audiences they list and what they warned.
+2. load: validate every other document, collecting all their errors before raising one
+   ContentError; report the warnings (under `strict`, raise them as errors instead).
+3. render: each document for each audience, one view shared by its formats (render.py),
+   in this process or through an executor (executors.py, tasks.py).
+4. write: the outputs, the records of what made them and the new chart drawings go in
+   together, or not at all (output.WriteSet).
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import logging
-import tempfile
-import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, state
-from .errors import BriefgenError, ContentError, UsageError
+from . import state
+from .discover import Job, check_names, find_documents, output_jobs
+from .errors import ContentError, Diagnostic, UsageError
 from .output import WriteSet, check_writable, document_name
+from .render import FORMATS, Edition, Output, Progress, check_formats, render, render_in_process
 from .reproducible import source_date_epoch
-from .templates import TemplateSet, for_documents, read_template_file
+from .templates import TemplateSet, for_documents
 
 if TYPE_CHECKING:
-    from .chartcache import ChartCache
     from .content import LoadedDocument
-    from .view import DocumentView
 
-__all__ = ["FORMATS", "Job", "Task", "Written", "build", "find_documents", "load_all",
-           "render", "render_outputs", "run_task"]
+__all__ = ["FORMATS", "Job", "Written", "build", "find_documents", "load_all",
+           "load_document", "render", "strict_errors"]
 
-# What render_outputs returns for each format: (bytes, PDF pages or None, seconds).
-Output = tuple[bytes, "int | None", float]
-
-FORMATS = ("pdf", "docx", "html")
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Job:
-    """One output: a document, for one audience, in one format, to one path."""
-
-    source: Path
-    audience: str
-    format: str
-    path: Path
+def _nothing(job: Job) -> None:
+    """No progress to show."""
 
 
 @dataclass(frozen=True)
@@ -67,286 +49,156 @@ class Written:
     seconds: float
 
 
-def find_documents(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into the YAML content files they name, sorted, each once."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.yaml")
-                            if not any(part.startswith(".") for part in p.parts))
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UsageError(f"no such file or folder: {path}")
-    if not found:
-        raise UsageError("no content files (*.yaml) found in "
-                         + ", ".join(str(p) for p in paths))
-    unique: dict[Path, Path] = {}  # a file named twice (a folder and a file in it) is one
-    for path in found:
-        unique.setdefault(path.resolve(), path)
-    return list(unique.values())
+# -- Load ----------------------------------------------------------------------------
+def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
+    """Load one content file against templates' audience profiles and labels.
 
-
-def check_names(files: list[Path], out: Path) -> None:
-    """Raise UsageError if two documents would be written to one output folder."""
-    seen: dict[str, Path] = {}
-    for path in files:
-        name = document_name(path)
-        if name == state.FOLDER:
-            raise UsageError(f"{path} would be written to {out / name}, the folder where "
-                             "briefgen keeps its records; rename the file or its folder")
-        if name in seen:
-            raise UsageError(f"{seen[name]} and {path} would both be written to "
-                             f"{out / name}/; rename one of them (or its folder)")
-        seen[name] = path
-
-
-def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
-    """Load every file, collecting all their errors before raising one ContentError.
-
-    Each document's warnings include its overruns of its audiences' length limits.
+    Its warnings include missing labels and its overruns of its audiences' length limits.
     """
     from .content import load
     from .labels import load_labels, missing_labels
     from .view import limit_warnings
 
-    names = list(templates.audiences)
+    doc = load(path, list(templates.audiences))
+    language = doc.model.meta.language
+    labels = load_labels(templates, language)
+    missing = missing_labels(templates, language)
+    if missing:
+        doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
+                                                  severity="warning"))
+    for audience in doc.model.audiences:
+        doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
+    return doc
+
+
+def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
+    """Load every file, collecting all their errors before raising one ContentError."""
     docs, problems = [], []
     for path in files:
         try:
-            doc = load(path, names)
+            docs.append(load_document(path, templates))
         except ContentError as exc:
             problems += exc.diagnostics
-            continue
-        labels = load_labels(templates, doc.model.meta.language)
-        missing = missing_labels(templates, doc.model.meta.language)
-        if missing:
-            doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
-                                                      severity="warning"))
-        for audience in doc.model.audiences:
-            doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
-        docs.append(doc)
     if problems:
         raise ContentError(problems)
     return docs
 
 
-def plan(source: Path, out: Path, audiences: list[str], formats: list[str]) -> list[Job]:
-    """List one document's outputs: each of its (or the chosen) audiences × formats."""
-    name = document_name(source)
-    return [Job(source, audience, fmt, out / name / f"{name}-{audience}.{fmt}")
-            for audience in audiences for fmt in formats]
+def strict_errors(warnings: list[Diagnostic]) -> list[Diagnostic]:
+    """The warnings as errors, as `strict` reports them."""
+    return [replace(warning, severity="error") for warning in warnings]
 
 
-def render(doc: LoadedDocument, audience: str, fmt: str,
-           templates: TemplateSet) -> tuple[bytes, int | None]:
-    """Render one document for one audience in one format; return (bytes, pages)."""
-    data, pages, _ = render_outputs(doc, audience, [fmt], templates)[fmt]
-    return data, pages
+def _stop_if_strict(warnings: list[Diagnostic], strict: bool) -> None:
+    if strict and warnings:
+        raise ContentError(strict_errors(warnings))
 
 
-def render_outputs(doc: LoadedDocument, audience: str, formats: Iterable[str],
-                   templates: TemplateSet, chart_cache: ChartCache | None = None,
-                   epoch: int | None = None) -> dict[str, Output]:
-    """Render one document for one audience in each format, from one shared page.
-
-    Returns {format: (bytes, pages or None, seconds)}; each format's seconds include the
-    time spent building the page it shares. chart_cache: drawings of earlier builds;
-    epoch: SOURCE_DATE_EPOCH, as the build read it.
-    """
-    start = time.perf_counter()
-    view = _view(doc, audience, templates, chart_cache)
-    return _render_view(view, formats, templates, epoch, time.perf_counter() - start)
-
-
-def _view(doc: LoadedDocument, audience: str, templates: TemplateSet,
-          chart_cache: ChartCache | None) -> DocumentView:
-    from .labels import load_labels
-    from .view import build_view
-
-    return build_view(doc, templates.audience(audience),
-                      load_labels(templates, doc.model.meta.language), chart_cache)
-
-
-def _render_view(view: DocumentView, formats: Iterable[str], templates: TemplateSet,
-                 epoch: int | None, shared: float = 0.0) -> dict[str, Output]:
-    from .render_html import render_page
-
-    formats = list(formats)
-    start = time.perf_counter()
-    css = templates.read_text("css/brief.css")
-    # The page on screen, which Word is made from too; the PDF prints its own (render_page).
-    html = render_page(view, templates, css) if {"html", "docx"} & set(formats) else ""
-    shared += time.perf_counter() - start
-    results = {}
-    for fmt in formats:
-        start = time.perf_counter()
-        pages = None
-        if fmt == "html":
-            data = html.encode("utf-8")
-        elif fmt == "pdf":
-            from .render_pdf import render_pdf
-            data, pages = render_pdf(render_page(view, templates, css, "print"),
-                                     [templates.find("css/fonts.css")], templates.dirs)
-        elif fmt == "docx":
-            from .render_docx import render_docx
-            data = render_docx(html, view, templates.find("docx/reference.docx"), epoch)
-        else:
-            raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
-        results[fmt] = (data, pages, shared + time.perf_counter() - start)
-    return results
-
-
-# -- Tasks: one document for one audience, sent to an executor ------------------------
-@dataclass(frozen=True)
-class Task:
-    """A render sent to an executor: what to make, from which files, with what settings.
-
-    folder, document: the content file as this machine names it. files: for a cluster,
-    the bytes of each file the outputs are made from, by name relative to folder (None: a
-    local worker reads them where they are). templates: each user templates folder as
-    (its path here, {relative path: bytes} or None). The built-in templates come with
-    briefgen, which must be the same version on the worker. salt, charts: the chart
-    cache's key and the folder of drawings a local worker may reuse.
-    """
-
-    folder: str
-    document: str
-    files: dict[str, bytes] | None
-    templates: tuple[tuple[str, dict[str, bytes] | None], ...]
-    audience: str
-    formats: tuple[str, ...]
-    epoch: int | None
-    salt: str
-    charts: str | None = None
-    reuse_charts: bool = True
-    version: str = __version__
-
-
+# -- Plan ----------------------------------------------------------------------------
 @dataclass
-class Rendered:
-    """What a task sends back: its outputs by format, and the charts it drew anew."""
+class _Plan:
+    """What a build has to do, as far as the records tell before anything is loaded."""
 
-    outputs: dict[str, Output]
-    drawings: dict[str, bytes] = field(default_factory=dict)
-
-
-def make_task(doc: LoadedDocument, audience: str, formats: Iterable[str],
-              templates: TemplateSet, cache: ChartCache, epoch: int | None,
-              ship: bool) -> Task:
-    """The task rendering doc for audience; ship: carry the files' bytes (for a cluster)."""
-    files = {name: (doc.folder / name).read_bytes() for name in doc.files()} if ship else None
-    # Through the template gate: links leading out of the folder, FIFOs and oversized
-    # files are refused here as they would be in a local build.
-    dirs = tuple((str(d), {str(p.relative_to(d)): read_template_file(p, d)
-                           for p in sorted(d.rglob("*")) if p.is_file()} if ship else None)
-                 for d in templates.user_dirs)
-    return Task(str(doc.folder), doc.path.name, files, dirs, audience, tuple(formats), epoch,
-                cache.salt, None if ship or not cache.folder else str(cache.folder),
-                cache.reuse)
+    out: Path
+    audiences: list[str] | None  # chosen for every document, or each its own
+    formats: list[str]
+    environment: str  # the key of everything besides the documents (state.py)
+    digests: state.Digests
+    records: dict[Path, state.Record]
+    stale: list[Path] = field(default_factory=list)  # to load: some output is out of date
+    before: dict[Path, str | None] = field(default_factory=dict)  # digests before loading
+    up_to_date: int = 0  # outputs
+    warnings: list[Diagnostic] = field(default_factory=list)  # of what is up to date
 
 
-def run_task(task: Task) -> Rendered:
-    """Render a task on a worker; return its outputs and the charts it drew.
-
-    A task that carries its files is rendered from a private copy of them; errors then
-    name the files as the build's machine knows them, not the worker's copies.
-    """
-    from .chartcache import ChartCache
-    from .content import load
-
-    if task.version != __version__:
-        raise UsageError(f"a worker runs briefgen {__version__}, but this build is "
-                         f"briefgen {task.version}; install the same version on the workers")
-    cache = ChartCache(Path(task.charts) if task.charts else None, task.salt,
-                       task.reuse_charts)
-
-    def render_from(folder: Path, dirs: list[Path]) -> Rendered:
-        templates = TemplateSet(tuple(dirs))
-        doc = load(folder / task.document, list(templates.audiences))
-        outputs = render_outputs(doc, task.audience, task.formats, templates, cache,
-                                 task.epoch)
-        return Rendered(outputs, cache.new)
-
-    if task.files is None:
-        return render_from(Path(task.folder), [Path(d) for d, _ in task.templates])
-    with tempfile.TemporaryDirectory(prefix="briefgen-task-") as tmp:
-        # The folder keeps its name: an output's name is made from it.
-        folder = Path(tmp, "doc", Path(task.folder).name)
-        places = {str(folder): task.folder}
-        _unpack(folder, task.files)
-        dirs = []
-        for i, (original, files) in enumerate(task.templates):
-            dirs.append(Path(tmp, f"templates{i}"))
-            _unpack(dirs[-1], files or {})
-            places[str(dirs[-1])] = original
-        try:
-            return render_from(folder, dirs)
-        except BriefgenError as exc:
-            raise _relocated(exc, places) from None
+def _plan(files: list[Path], out: Path, audiences: list[str] | None, formats: list[str],
+          templates: TemplateSet, epoch: int | None, force: bool) -> _Plan:
+    """Sort documents into those to load and those whose every output is up to date."""
+    # Every file is read once in this build, and always before it is used (state.py).
+    digests = state.Digests()
+    environment = state.environment_key(templates.dirs, epoch, digests)
+    plan = _Plan(out, audiences, formats, environment, digests,
+                  {path: state.Record.read(out, document_name(path)) for path in files})
+    for path in files:
+        record = plan.records[path]
+        plan.before[path] = digests(path)
+        current = None if force else record.current_digests(path.parent, digests)
+        wanted = output_jobs(path, out, audiences or record.audiences, formats)
+        if current and wanted and all(record.is_current(job.path, state.output_key(
+                environment, current, job.audience, job.format), digests) for job in wanted):
+            plan.up_to_date += len(wanted)
+            plan.warnings += record.warnings
+            plan.warnings += [w for job in wanted for w in record.output_warnings(job.path)]
+        else:
+            plan.stale.append(path)
+    return plan
 
 
-def _unpack(folder: Path, files: dict[str, bytes]) -> None:
-    for name, data in files.items():
-        target = folder / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+def _editions(plan: _Plan, docs: list[LoadedDocument], templates: TemplateSet,
+            force: bool) -> list[Edition]:
+    """The outputs of the loaded documents still out of date, by document and audience."""
+    editions: list[Edition] = []
+    for doc in docs:
+        record = plan.records[doc.path]
+        found = state.file_digests(doc.folder, doc.files(), plan.digests) or {}
+        # The content file as it was before it was loaded: if it changed since, the
+        # record says so and the next build renders it again.
+        found[doc.path.name] = plan.before[doc.path] or ""
+        record.files, record.audiences = found, list(doc.model.audiences)
+        record.warnings = list(doc.warnings)
+        for audience in plan.audiences or doc.model.audiences:
+            edition = Edition(doc, audience, templates.audience(audience))
+            for job in output_jobs(doc.path, plan.out, [audience], plan.formats):
+                key = state.output_key(plan.environment, found, audience, job.format)
+                edition.keys[job.path.name] = key
+                if force or not record.is_current(job.path, key, plan.digests):
+                    edition.jobs.append(job)
+                else:
+                    plan.up_to_date += 1
+                    plan.warnings += record.output_warnings(job.path)
+            if edition.jobs:
+                editions.append(edition)
+    return editions
 
 
-def _relocated(exc: BriefgenError, places: dict[str, str]) -> BriefgenError:
-    """The same error, naming each worker copy by the original path it stands for."""
-    def here(text: str) -> str:
-        for copy, original in places.items():
-            text = text.replace(copy, original)
-        return text
-
-    if isinstance(exc, ContentError):
-        return ContentError([replace(d, file=Path(here(str(d.file))) if d.file else None)
-                             for d in exc.diagnostics])
-    return type(exc)(here(str(exc)))
+def _writes(out: Path, editions: list[Edition], records: dict[Path, state.Record]) -> WriteSet:
+    """The write set of a build, its places checked before the renders take their time."""
+    check_writable(out)
+    writes = WriteSet(out)
+    for path in [*(job.path for edition in editions for job in edition.jobs),
+                 *(records[edition.doc.path].path for edition in editions),
+                 out / state.FOLDER / "charts" / "_"]:
+        writes.check(path)
+    return writes
 
 
 # -- The build -----------------------------------------------------------------------
-@dataclass
-class _Group:
-    """The outputs of one document for one audience that are out of date."""
-
-    doc: LoadedDocument
-    audience: str
-    jobs: list[Job]
-    keys: dict[str, str]  # output file name -> the key of what makes it
-
-    @property
-    def formats(self) -> list[str]:
-        return [job.format for job in self.jobs]
-
-
 def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "build",
           audiences: list[str] | None = None, formats: Iterable[str] = FORMATS,
           templates: Iterable[str | Path] = (), jobs: int | None = 1, force: bool = False,
-          executor: str = "local", scheduler: str | None = None,
-          progress: Callable[[Job], None] | None = None,
-          on_plan: Callable[[int, int], None] | None = None) -> list[Written]:
+          strict: bool = False, executor: str = "local", scheduler: str | None = None,
+          progress: Progress | None = None,
+          on_plan: Callable[[int, int], None] | None = None,
+          on_warning: Callable[[Diagnostic], None] | None = None) -> list[Written]:
     """Validate, render and write documents; return what was written.
 
     paths: content files or folders; out: the output folder; audiences: override each
     document's own list; formats: any of pdf, docx, html; templates: user template
     folders searched before the built-ins; jobs: local worker processes (1: render in
     this process; None: one per core); force: render even the outputs that are up to
-    date, and draw every chart again; executor: "local" or "dask", with scheduler the
-    Dask scheduler's address; on_plan: called with the number of outputs to render and
-    the number up to date, once they are known; progress: called after each render.
-    Outputs skipped as up to date are not in the list returned. The files go in all
-    together or not at all; a write that fails, two documents with one output name, or
-    a symbolic link in the output folder raise UsageError.
+    date, and draw every chart again; strict: raise every warning (a PDF over its page
+    limit too) as a ContentError, before anything is written; executor: "local" or
+    "dask", with scheduler the Dask scheduler's address; on_plan: called with the number
+    of outputs to render and the number up to date, once they are known; progress:
+    called after each render; on_warning: called with each warning, once (default: the
+    log). Outputs skipped as up to date are not in the list returned, but their
+    warnings are reported again. The files go in all together or not at all; a write
+    that fails, two documents with one output name, or a symbolic link in the output
+    folder raise UsageError.
     """
     from . import executors
 
-    formats = list(dict.fromkeys(formats))
-    for fmt in formats:
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
+    formats = check_formats(formats)
     audiences = list(dict.fromkeys(audiences)) if audiences else None
     executors.check(executor, scheduler)
     jobs = executors.available_cores() if jobs is None else jobs
@@ -359,152 +211,63 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     if out.is_symlink():
         check_writable(out)  # refuses it, naming the link
     template_set = for_documents(files, tuple(templates))
-    # Every file is read once in this build, and always before it is used (state.py).
-    digests = state.Digests()
-    environment = state.environment_key(template_set.dirs, epoch, digests)
+    warn = on_warning or (lambda warning: log.warning("%s", warning))
 
-    # Documents whose every output is up to date are not even loaded: their record says
-    # which audiences they list and what they warned about.
-    records = {path: state.Record.read(out, document_name(path)) for path in files}
-    stale, up_to_date = [], 0
-    before: dict[Path, str | None] = {}  # each content file's digest, before it is loaded
-    for path in files:
-        record = records[path]
-        before[path] = digests(path)
-        current = None if force else record.current_digests(path.parent, digests)
-        wanted = plan(path, out, audiences or record.audiences, formats)
-        if current and wanted and all(record.is_current(job.path, state.output_key(
-                environment, current, job.audience, job.format), digests) for job in wanted):
-            up_to_date += len(wanted)
-            for warning in record.warnings:
-                log.warning("%s", warning)
-        else:
-            stale.append(path)
-    if not stale:
-        if on_plan:
-            on_plan(0, up_to_date)
-        return []
-
-    docs = load_all(stale, template_set)
-    for name in audiences or []:
-        template_set.audience(name)  # raises UsageError with the available names
-    groups: list[_Group] = []
-    for doc in docs:
-        for warning in doc.warnings:
-            log.warning("%s", warning)
-        record = records[doc.path]
-        found = state.file_digests(doc.folder, doc.files(), digests) or {}
-        # The content file as it was before it was loaded: if it changed since, the
-        # record says so and the next build renders it again.
-        found[doc.path.name] = before[doc.path] or ""
-        record.files, record.audiences = found, list(doc.model.audiences)
-        record.warnings = [str(w) for w in doc.warnings]
-        for audience in audiences or doc.model.audiences:
-            group = _Group(doc, audience, [], {})
-            for job in plan(doc.path, out, [audience], formats):
-                key = state.output_key(environment, found, audience, job.format)
-                group.keys[job.path.name] = key
-                if force or not record.is_current(job.path, key, digests):
-                    group.jobs.append(job)
-                else:
-                    up_to_date += 1
-            if group.jobs:
-                groups.append(group)
-    # Where the files will go, checked before the renders take their time.
-    check_writable(out)
-    writes = WriteSet(out)
-    for path in [*(job.path for group in groups for job in group.jobs),
-                 *(records[group.doc.path].path for group in groups),
-                 out / state.FOLDER / "charts" / "_"]:
-        writes.check(path)
+    plan = _plan(files, out, audiences, formats, template_set, epoch, force)
+    docs = load_all(plan.stale, template_set)
+    if docs:  # (a build with nothing to do reads no profile)
+        for name in audiences or []:
+            template_set.audience(name)  # raises UsageError with the available names
+    editions = _editions(plan, docs, template_set, force)
+    warnings = [*plan.warnings, *(w for doc in docs for w in doc.warnings)]
+    _stop_if_strict(warnings, strict)
+    for warning in warnings:
+        warn(warning)
+    writes = _writes(out, editions, plan.records) if editions else None
     if on_plan:
-        on_plan(sum(len(group.jobs) for group in groups), up_to_date)
-    if not groups:  # the files changed, but nothing they make did
+        on_plan(sum(len(edition.jobs) for edition in editions), plan.up_to_date)
+    if writes is None:  # nothing is out of date, or the files changed but not what they make
         return []
 
     from .chartcache import ChartCache
 
-    cache = ChartCache(out / state.FOLDER / "charts", environment, reuse=not force)
-    if executor == "local" and (jobs == 1 or len(groups) == 1):
-        rendered = _render_here(groups, template_set, cache, epoch, progress, jobs > 1)
+    cache = ChartCache(out / state.FOLDER / "charts", plan.environment, reuse=not force)
+    progress = progress or _nothing
+    if executor == "local" and (jobs == 1 or len(editions) == 1):
+        rendered = render_in_process(editions, template_set, cache, epoch, progress,
+                                     helper=jobs > 1)
     else:
-        rendered = _render_there(groups, template_set, cache, epoch, progress,
-                                 executor, min(jobs, len(groups)), scheduler)
+        from .tasks import render_with_executor
 
+        rendered = render_with_executor(editions, template_set, cache, epoch, progress,
+                                        executor, min(jobs, len(editions)), scheduler)
+    written, too_long = _add_outputs(writes, editions, rendered, plan.records)
+    _stop_if_strict(too_long, strict)
     # All or nothing: the outputs, then the drawings and records that describe them.
-    written, too_long = [], []
-    for group, outputs in zip(groups, rendered, strict=True):
-        record = records[group.doc.path]
-        limit = template_set.audience(group.audience).limits.for_kind(
-            group.doc.model.kind).pages
-        for job in group.jobs:
-            data, pages, seconds = outputs[job.format]
-            writes.add(job.path, data)
-            record.wrote(job.path, group.keys[job.path.name], data)
-            written.append(Written(job, pages, len(data), seconds))
-            if pages and limit and pages > limit:
-                too_long.append((job.path, pages, group.audience, limit))
     cache.save(writes)
-    for record in {id(records[g.doc.path]): records[g.doc.path] for g in groups}.values():
+    for record in {id(plan.records[e.doc.path]): plan.records[e.doc.path]
+                   for e in editions}.values():
         writes.add(record.path, record.dump())
     writes.commit()
-    for path, pages, audience, limit in too_long:
-        log.warning("%s: warning: %d pages (the %s profile allows %d)",
-                    path, pages, audience, limit)
+    for warning in too_long:
+        warn(warning)
     return written
 
 
-def _render_here(groups: list[_Group], templates: TemplateSet, cache: ChartCache,
-                 epoch: int | None, progress: Callable[[Job], None] | None,
-                 helper: bool) -> list[dict[str, Output]]:
-    """Render every group in this process; helper: let a second process draw the charts."""
-    views = [_view(group.doc, group.audience, templates, cache) for group in groups]
-    formats = {fmt for group in groups for fmt in group.formats}
-    # The page and the PDF need SVG drawings, Word needs PNG. Matplotlib and WeasyPrint
-    # take 0.3 s each to import: the helper draws while this process imports.
-    drawings = ({"svg"} if formats & {"pdf", "html"} else set()) | (
-        {"png"} if "docx" in formats else set())
-    results = []
-    charts = [chart for view in views for chart in view.charts.values()]
-    with cache.drawing_ahead(charts, drawings) if helper else contextlib.nullcontext():
-        for fmt, module in (("pdf", "weasyprint"), ("docx", "docx")):
-            if fmt in formats:
-                importlib.import_module(module)
-        for group, view in zip(groups, views, strict=True):
-            results.append(_render_view(view, group.formats, templates, epoch))
-            for job in group.jobs:
-                if progress:
-                    progress(job)
-    return results
-
-
-def _render_there(groups: list[_Group], templates: TemplateSet, cache: ChartCache,
-                  epoch: int | None, progress: Callable[[Job], None] | None,
-                  executor: str, jobs: int, scheduler: str | None,
-                  ) -> list[dict[str, Output]]:
-    """Render every group through an executor, longest first; return results in order."""
-    from .executors import open_executor
-
-    # Longest first, so that no worker is left with a long render at the end: full-text
-    # editions of the longest files.
-    def cost(index: int) -> tuple[int, int]:
-        group = groups[index]
-        full = templates.audience(group.audience).text == "full"
-        return -(group.doc.path.stat().st_size * (3 if full else 1)), -len(group.jobs)
-
-    results: list[dict[str, Output]] = [{} for _ in groups]
-    ship = executor != "local"
-    with open_executor(executor, jobs, scheduler) as pool:
-        futures = {pool.submit(run_task, make_task(groups[i].doc, groups[i].audience,
-                                                   groups[i].formats, templates, cache,
-                                                   epoch, ship)): i
-                   for i in sorted(range(len(groups)), key=cost)}
-        for future in as_completed(futures):
-            index = futures[future]
-            rendered = future.result()
-            results[index] = rendered.outputs
-            cache.new.update(rendered.drawings)
-            for job in groups[index].jobs:
-                if progress:
-                    progress(job)
-    return results
+def _add_outputs(writes: WriteSet, editions: list[Edition], rendered: list[dict[str, Output]],
+                 records: dict[Path, state.Record]) -> tuple[list[Written], list[Diagnostic]]:
+    """Add the rendered outputs to writes and records; return them and the page overruns."""
+    written, too_long = [], []
+    for edition, outputs in zip(editions, rendered, strict=True):
+        record = records[edition.doc.path]
+        limit = edition.profile.limits.for_kind(edition.doc.model.kind).pages
+        for job in edition.jobs:
+            data, pages, seconds = outputs[job.format]
+            warnings = [Diagnostic(job.path, None, None, "", f"{pages} pages (the "
+                                   f"{job.audience} profile allows {limit})", "warning")
+                        ] if pages and limit and pages > limit else []
+            writes.add(job.path, data)
+            record.wrote(job.path, edition.keys[job.path.name], data, warnings)
+            written.append(Written(job, pages, len(data), seconds))
+            too_long += warnings
+    return written, too_long

@@ -19,7 +19,8 @@ file can change twice within one tick of the clock. Sizes and times serve only a
 path within one build (`Digests`): a file is read once per build, not once per use.
 As in make with dependency files, the list of images comes from the last build; an image
 can only join it through an edit of the content file, which changes the key.
-This module uses the standard library only: a build with nothing to do loads no model.
+This module uses the standard library (and errors.py) only: a build with nothing to do
+loads no model.
 """
 
 from __future__ import annotations
@@ -29,10 +30,11 @@ import importlib.util
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import __version__
+from .errors import Diagnostic
 
 __all__ = ["Digests", "Record", "environment_key", "file_digests", "output_key"]
 
@@ -139,8 +141,8 @@ class Record:
     path: Path
     files: dict[str, str] = field(default_factory=dict)  # name -> digest, as last built
     audiences: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    outputs: dict[str, dict] = field(default_factory=dict)  # file name -> key, sha256
+    warnings: list[Diagnostic] = field(default_factory=list)  # the document's
+    outputs: dict[str, dict] = field(default_factory=dict)  # name -> key, sha256, warnings
 
     @classmethod
     def read(cls, out: Path, name: str) -> Record:
@@ -148,10 +150,13 @@ class Record:
         path = out / FOLDER / f"{name}.json"
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, dict(data["files"]), list(data["audiences"]),
-                       list(data["warnings"]), dict(data["outputs"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls(path)
+            record = cls(path, dict(data["files"]), list(data["audiences"]),
+                         [_diagnostic(w) for w in data["warnings"]], dict(data["outputs"]))
+            for entry in record.outputs.values():
+                entry["warnings"] = [_diagnostic(w) for w in entry.get("warnings", [])]
+            return record
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(path)  # written by another version, or damaged: a full build
 
     def current_digests(self, folder: Path, digests: Digests) -> dict[str, str] | None:
         """The digests of the recorded files now, or None if any of them changed."""
@@ -167,12 +172,32 @@ class Record:
             return False
         return digests(path, follow=False) == entry.get("sha256")
 
-    def wrote(self, path: Path, key: str, data: bytes) -> None:
-        """Note that data, made from key, is (about to be) the output at path."""
-        self.outputs[path.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest()}
+    def output_warnings(self, path: Path) -> list[Diagnostic]:
+        """The warnings given when the output at path was made (a page limit overrun)."""
+        entry = self.outputs.get(path.name)
+        return list(entry.get("warnings", [])) if isinstance(entry, dict) else []
+
+    def wrote(self, path: Path, key: str, data: bytes,
+              warnings: list[Diagnostic] | None = None) -> None:
+        """Note that data, made from key with warnings, is (about to be) the output at path."""
+        self.outputs[path.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(),
+                                   "warnings": list(warnings or [])}
 
     def dump(self) -> bytes:
         """The record as written to its file."""
-        data = {"files": self.files, "audiences": self.audiences, "warnings": self.warnings,
-                "outputs": self.outputs}
+        outputs = {name: {**entry, "warnings": [_plain(w) for w in entry.get("warnings", [])]}
+                   for name, entry in self.outputs.items()}
+        data = {"files": self.files, "audiences": self.audiences,
+                "warnings": [_plain(w) for w in self.warnings], "outputs": outputs}
         return json.dumps(data, indent=1, sort_keys=True).encode() + b"\n"
+
+
+def _plain(diagnostic: Diagnostic) -> dict:
+    """A diagnostic as JSON data."""
+    return {**asdict(diagnostic),
+            "file": str(diagnostic.file) if diagnostic.file else None}
+
+
+def _diagnostic(data: dict) -> Diagnostic:
+    """A diagnostic from its JSON data; TypeError or AttributeError if it is not one."""
+    return Diagnostic(**{**data, "file": Path(data["file"]) if data.get("file") else None})

@@ -17,7 +17,8 @@ from test_state import CHART, TWO_AUDIENCES
 from briefgen import executors
 from briefgen.cli import main
 from briefgen.errors import UsageError
-from briefgen.pipeline import Task, build, run_task
+from briefgen.pipeline import build
+from briefgen.tasks import Task, run_task
 
 EPOCH = "1700000000"
 LOGO = ROOT / "content" / "pakistan-russia" / "logo.png"
@@ -151,7 +152,7 @@ def test_a_task_for_a_cluster_carries_every_file_it_reads(project, tmp_path):
 
     from briefgen.chartcache import ChartCache
     from briefgen.content import load
-    from briefgen.pipeline import make_task
+    from briefgen.tasks import make_task
     from briefgen.templates import for_documents
 
     templates = for_documents([project])

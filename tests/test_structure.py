@@ -14,12 +14,17 @@ from conftest import ROOT
 PACKAGE = ROOT / "briefgen"
 MAX_LINES = 350
 
-# The modules held to MAX_LINES so far: the Word writer's and the charts' (issue 13). The
-# lead will widen this to every module of the package once the other splits have landed.
+# The modules held to MAX_LINES so far: the Word writer's, the charts' and the pipeline's
+# (issue 13). The lead will widen this to every module of the package once the other
+# splits have landed.
 SIZED_MODULES = [
     "render_docx", "docx_blocks", "docx_document", "docx_errors", "docx_fields",
     "docx_footnotes", "docx_images", "docx_links", "docx_reference", "docx_runs",
     "docx_styles", "docx_tables", "docx_text", "docx_watermark", "charts", "chart_data",
+    "__init__", "api", "cli", "discover", "executors", "output", "pipeline", "render",
+    "state", "tasks",
+    "content", "loader", "markdown", "models", "docmodel", "bibliography", "images", "errors",
+    "diagnostics", "checks", "checks_text", "checks_images", "draft", "fields",
 ]
 
 
@@ -91,7 +96,7 @@ def test_the_cycle_finder_finds_a_loop_and_passes_a_line(tmp_path):
     assert graph == {"a": {"b"}, "b": {"a"}, "c": {"a"}}
     assert import_cycles(graph) == [["a", "b"]]
     assert import_cycles({"a": {"b"}, "b": {"c"}, "c": set()}) == []
-    assert "render_docx" in import_graph(PACKAGE)["pipeline"]
+    assert "render_docx" in import_graph(PACKAGE)["render"]
 
 
 def test_no_import_cycle_among_briefgen_modules():
