@@ -16,7 +16,7 @@ from .models import Chart
 from .output import WriteSet
 from .templates import builtin_dir
 
-__all__ = ["CHART_COLOURS", "CHART_SIZE_CM", "ChartCache", "ChartView"]
+__all__ = ["CHART_COLOURS", "CHART_SIZE_CM", "ChartCache", "ChartView", "chart_colours"]
 
 FONT_DIR = builtin_dir() / "fonts"
 
@@ -26,6 +26,11 @@ CHART_COLOURS = ("#14395c", "#b4462b", "#5a6570")
 # Charts are drawn at the size they are printed: 13 x 5.5 cm, three quarters of the text
 # width of an A4 page, so their lettering matches the 8 pt captions in both formats.
 CHART_SIZE_CM = (13.0, 5.5)
+
+
+def chart_colours(primary: str | None, accent: str | None) -> tuple[str, ...]:
+    """Return the colours of a chart's series: a theme's primary and accent, then grey."""
+    return (primary or CHART_COLOURS[0], accent or CHART_COLOURS[1], *CHART_COLOURS[2:])
 
 
 @dataclass
@@ -139,10 +144,12 @@ class ChartView:
 
     @cached_property
     def svg_uri(self) -> str:
+        """The SVG drawing as a data: URI, for the page."""
         svg = self.cache.get(self, "svg") if self.cache else self.draw("svg")
         return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
     def png(self) -> bytes:
+        """The PNG drawing, for Word."""
         return self.cache.get(self, "png") if self.cache else self.draw("png")
 
     def draw(self, fmt: str) -> bytes:

@@ -4,7 +4,10 @@ A template gets data, never objects with behaviour: dicts, lists, tuples, string
 numbers, booleans, None and `Markup` (HTML already made safe here). No path, file, cache,
 model, callable or module is reachable from the context, so the sandbox has nothing to
 reach through. Every Markdown field is rendered to Markup before Jinja runs, and notes
-are numbered once, here, in the order the page shows them (see `_render_in_reading_order`).
+are numbered here, in the order the page shows them (see `_render_in_reading_order`);
+nothing numbers anything while a template runs. The medium changes how a note is written,
+not its number: the screen page (the HTML output, and what Word is written from) and the
+print page (what WeasyPrint lays out as the PDF) number the same notes alike.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from . import bibliography
 from .docmodel import (
@@ -32,7 +36,17 @@ from .docmodel import (
     Text,
     XRef,
 )
-from .view import BlockView, DocumentView, SectionView
+from .models import Reference
+from .view import (
+    BlockItem,
+    BlockView,
+    DocumentView,
+    EntryView,
+    FigureView,
+    QuoteView,
+    SectionView,
+    TableView,
+)
 
 __all__ = ["MEDIA", "DATA_TYPES", "build_context"]
 
@@ -82,6 +96,7 @@ class _InlineRenderer:
         self.refs = {ref.id: ref for ref in view.all_references}
 
     def run(self, nodes: list[Inline]) -> Markup:
+        """Render running text; its citations and notes become numbered note calls."""
         if self.cites != "note":
             return Markup("").join(self.node(n) for n in nodes)
         nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
@@ -119,6 +134,7 @@ class _InlineRenderer:
             self.cites = outer
 
     def node(self, node: Inline) -> Markup:
+        """Render one inline node."""
         if isinstance(node, Text):
             return escape(node.text)
         if isinstance(node, Emph):
@@ -167,7 +183,7 @@ class _InlineRenderer:
         ) % ("skip" if word else "Note Reference", number, number, number,
              "footnote" if word else "skip", text)
 
-    def _works(self, node: Cite) -> list[tuple[Any, CiteItem]]:
+    def _works(self, node: Cite) -> list[tuple[Reference, CiteItem]]:
         return [(self.refs[item.id], item) for item in node.items]
 
     def xref(self, target: str) -> Markup:
@@ -199,9 +215,11 @@ class _InlineRenderer:
         return self.attribution(nodes) if source else self.run(nodes)
 
     def blocks(self, blocks: list[Block]) -> Markup:
+        """Render block nodes, one per line."""
         return Markup("\n").join(self.block(b) for b in blocks)
 
     def block(self, block: Block) -> Markup:
+        """Render one block node: a paragraph, heading, block quote or list."""
         if isinstance(block, Para):
             return Markup("<p>%s</p>") % self.run(block.children)
         if isinstance(block, Heading):
@@ -224,27 +242,26 @@ class _InlineRenderer:
 
 def _block(r: _InlineRenderer, block: BlockView) -> dict[str, Any]:
     """Render one block of a section, its items in the order its template shows them."""
-    kind, items = block.kind, block.items
-    if kind == "key_points":
-        out: list[Any] = [r.run(point) for point in items]
-    elif kind == "quotes":
-        out = [{"text": r.run(q.text), "speaker": q.speaker, "role": q.role, "cite": q.cite,
-                "cite_note": r.cite_id(q.cite)} for q in items]
-    elif kind == "timeline":
-        out = [{"date": e.date, "date_text": e.date_text, "title": e.title,
-                "text": r.maybe(e.text), "cite": e.cite, "cite_note": r.cite_id(e.cite)}
-               for e in items]
-    elif kind == "tables":
-        out = [{"number": t.number, "caption": t.caption, "columns": list(t.columns),
-                "rows": [[r.run(cell) for cell in row] for row in t.rows],
-                "source": r.maybe(t.source, source=True)} for t in items]
-    elif kind == "figures":
-        out = [{"number": f.number, "caption": f.caption, "alt": f.alt, "src": f.src,
-                "chart": f.chart.svg_uri if f.chart else None,
-                "source": r.maybe(f.source, source=True)} for f in items]
-    else:
-        raise ValueError(f"unknown block kind {kind!r}")
-    return {"kind": kind, "items": out}
+    return {"kind": block.kind, "items": [_block_item(r, item) for item in block.items]}
+
+
+def _block_item(r: _InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
+    """Render one item of a block: a key point, quote, timeline entry, table or figure."""
+    if isinstance(item, QuoteView):
+        return {"text": r.run(item.text), "speaker": item.speaker, "role": item.role,
+                "cite": item.cite, "cite_note": r.cite_id(item.cite)}
+    if isinstance(item, EntryView):
+        return {"date": item.date, "date_text": item.date_text, "title": item.title,
+                "text": r.maybe(item.text), "cite": item.cite, "cite_note": r.cite_id(item.cite)}
+    if isinstance(item, TableView):
+        return {"number": item.number, "caption": item.caption, "columns": list(item.columns),
+                "rows": [[r.run(cell) for cell in row] for row in item.rows],
+                "source": r.maybe(item.source, source=True)}
+    if isinstance(item, FigureView):
+        return {"number": item.number, "caption": item.caption, "alt": item.alt,
+                "src": item.src, "chart": item.chart.svg_uri if item.chart else None,
+                "source": r.maybe(item.source, source=True)}
+    return r.run(item)  # a key point: a line of inline Markdown
 
 
 def _section(r: _InlineRenderer, section: SectionView) -> dict[str, Any]:
@@ -288,7 +305,7 @@ def _render_in_reading_order(r: _InlineRenderer, view: DocumentView) -> dict[str
     return out
 
 
-def _dump(model: Any) -> Any:
+def _dump(model: BaseModel | None) -> dict[str, Any] | None:
     """A Pydantic model as JSON-like data (dates as ISO strings), or None."""
     return None if model is None else model.model_dump(mode="json")
 

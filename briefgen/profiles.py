@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model
+from .bibliography import sort_references
+from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model, Reference
 
 __all__ = ["AudienceProfile", "Limits", "Theme", "css_string"]
 
@@ -98,3 +99,31 @@ class AudienceProfile(Model):
     limits: Limits = Field(default_factory=Limits)
     theme: Theme = Field(default_factory=Theme)
     page_size: Literal["A4", "Letter"] = "A4"
+
+    def section_order(self, kind: str, order: list[str]) -> list[str]:
+        """Return the ids of the sections this audience shows, in the order it shows them.
+
+        order is the document's. A profile picks the sections and their order; a book
+        review keeps the book's order (its sections are the book's parts), so there the
+        profile only picks.
+        """
+        wanted = self.sections or order
+        return [sid for sid in (order if kind == "book-review" else wanted) if sid in wanted]
+
+    def listed_references(self, references: list[Reference], cited: set[str]) -> list[Reference]:
+        """Return the works the bibliography lists, sorted: all, only those cited, or none."""
+        return [ref for ref in sort_references(references)
+                if self.references == "full" or (self.references == "short" and ref.id in cited)]
+
+    def listed_terms(self, glossary: dict[str, str], text: str) -> list[tuple[str, str]]:
+        """Return the glossary's (term, expansion) pairs listed: all, those used in text, none.
+
+        text is what the edition shows; a term is used if it stands there as a word of its
+        own. Terms are sorted without regard to case.
+        """
+        if self.glossary == "hidden":
+            return []
+        return sorted(((term, expansion) for term, expansion in glossary.items()
+                       if self.glossary == "all"
+                       or re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text)),
+                      key=lambda pair: pair[0].casefold())

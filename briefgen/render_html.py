@@ -1,10 +1,11 @@
-"""Render a DocumentView to semantic HTML with the Jinja templates.
+"""Render an edition's page: its Jinja page template over the edition's plain data.
 
-The HTML this module produces is the single structure behind every format: the HTML
-page is it plus a screen stylesheet, the PDF is it laid out by WeasyPrint with the print
-stylesheet, and the DOCX is it walked element by element onto Word styles.
-Templates see only the plain data of `context.build_context`: Markdown is already
-Markup there (escaped), and block structure is decided in the templates.
+One set of templates renders every format, in two media. The screen page is the HTML
+output, and the Word file is written from it, element by element onto Word styles
+(render_docx). The print page is what WeasyPrint lays out as the PDF: the same
+templates, leaving out what print hides (`medium` is "print"). Templates see only the
+plain data of `context.build_context`: Markdown is already Markup there (escaped), notes
+are numbered, and the templates decide the block structure.
 """
 
 from __future__ import annotations

@@ -156,6 +156,7 @@ class TemplateSet:
 
     @property
     def dirs(self) -> tuple[Path, ...]:
+        """The folders searched, in order: the user's, then the built-in one."""
         return (*self.user_dirs, builtin_dir())
 
     def _first(self, relative: str) -> tuple[Path, Path]:
@@ -263,7 +264,7 @@ class TemplateSet:
                     errors += exc.diagnostics
                     continue
                 except ValidationError as exc:
-                    from .content import pydantic_diagnostics
+                    from .diagnostics import pydantic_diagnostics
                     errors += pydantic_diagnostics(exc, smap, AudienceProfile)
                     continue
                 found[path.stem] = (profile, path)
@@ -278,6 +279,7 @@ class TemplateSet:
         return self.audiences[name][0]
 
     def describe_audiences(self) -> str:
+        """List the available audiences and the folders they come from, for a message."""
         return ", ".join(sorted(self.audiences)) + " (from " + ", ".join(
             str(d / "audiences") for d in self.dirs) + ")"
 

@@ -116,3 +116,59 @@ def test_broken_profile_is_reported_with_its_file(tmp_path, write_doc):
         load_all(find_documents([write_doc()]), TemplateSet((templates,)))
     message = str(info.value.diagnostics[0])
     assert "odd.yaml:2:" in message and "references" in message and "'short'" in message
+
+
+# Words and citations that stand only in block items, not in running text.
+HIDDEN_PLACES = MINIMAL.replace(
+    '  history: {title: "History", lead: "Lead.", body: "History body."}\n',
+    '  history:\n'
+    '    title: "History of the SCO"\n'
+    '    lead: "Lead."\n'
+    '    quotes: [{text: "Said.", speaker: "Someone", cite: quoted2020}]\n'
+    '    timeline: [{date: "2016", title: "EU talks", cite: dated2021}]\n'
+    '    tables: [{caption: "Output", columns: [GDP, Year], rows: [["1", "2"]]}]\n'
+    '    figures:\n'
+    '      - {caption: "The ABC series", alt: "A chart",\n'
+    '         chart: {type: bar, series: [{name: s, points: [[a, 1], [b, 2]]}]}}\n',
+).replace('actors: ["Everyone"]', 'actors: ["NATO"]') + (
+    '  - {id: quoted2020, type: book, authors: ["Quo, Ann"], title: "Quoted", date: 2020}\n'
+    '  - {id: dated2021, type: book, authors: ["Dat, Bob"], title: "Dated", date: 2021}\n'
+    '  - {id: unused2000, type: book, authors: ["Un, Cy"], title: "Unused", date: 2000}\n'
+    'glossary: {GDP: g, NATO: n, ABC: a, EU: e, SCO: s, XYZ: never}\n')
+
+
+def test_the_view_finds_cites_and_words_inside_block_items(write_doc):
+    """Short references and the used-terms glossary see quotes, entries, tables, figures."""
+    from briefgen.content import load
+    from briefgen.labels import load_labels
+    from briefgen.view import build_view
+
+    templates = TemplateSet(())
+    profile = templates.audience("academic").model_copy(
+        update={"references": "short", "glossary": "used"})
+    view = build_view(load(write_doc(HIDDEN_PLACES)), profile, load_labels(templates, "en"))
+    assert {ref.id for ref in view.references} == {"doe2024", "quoted2020", "dated2021"}
+    assert view.linked_refs == {"doe2024", "quoted2020", "dated2021"}
+    assert [term for term, _ in view.glossary] == ["ABC", "EU", "GDP", "NATO", "SCO"]
+
+
+def test_a_profile_picks_sections_references_and_terms():
+    from briefgen.models import Reference
+    from briefgen.profiles import AudienceProfile
+
+    profile = AudienceProfile(label="x", sections=["economic", "history"], references="short",
+                              glossary="used")
+    order = ["history", "strategic", "economic"]
+    assert profile.section_order("policy-brief", order) == ["economic", "history"]
+    assert profile.section_order("book-review", order) == ["history", "economic"]
+    assert AudienceProfile(label="x").section_order("report", order) == order
+    refs = [Reference(id=i, type="book", title=t, authors=[a])
+            for i, t, a in (("b", "Bee", "Zed, A"), ("a", "Ay", "Ab, B"))]
+    assert [r.id for r in profile.listed_references(refs, {"b"})] == ["b"]
+    full = profile.model_copy(update={"references": "full"})
+    assert [r.id for r in full.listed_references(refs, set())] == ["a", "b"]  # sorted
+    glossary = {"SCO": "s", "eu": "e", "UN": "u"}  # whole words only, case kept
+    assert profile.listed_terms(glossary, "the eu and the UNESCO, SCO-wide") == [("eu", "e")]
+    assert profile.model_copy(update={"glossary": "all"}).listed_terms(glossary, "") == [
+        ("eu", "e"), ("SCO", "s"), ("UN", "u")]
+    assert profile.model_copy(update={"glossary": "hidden"}).listed_terms(glossary, "EU") == []

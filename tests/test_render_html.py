@@ -67,3 +67,75 @@ def test_print_page_leaves_out_the_notes_form_print_hides(write_doc):
     screen, printed = _pages(write_doc, "endnotes")
     assert 'class="footnote"' in screen and 'class="footnote"' not in printed
     assert printed.count('class="fn-call"') == 2 and 'class="endnotes"' in printed
+
+
+# A brief with every kind of block item, a recommendation and cross-references.
+TYPED = MINIMAL.replace(
+    '  history: {title: "History", lead: "Lead.", body: "History body."}\n',
+    '  history:\n'
+    '    title: "History"\n'
+    '    lead: "Lead."\n'
+    '    body: "See [@tbl:t] and [@fig:c]."\n'
+    '    key_points: ["A point."]\n'
+    '    quotes: [{text: "Said.", speaker: "Someone", cite: doe2024}]\n'
+    '    timeline: [{date: "2016-09", title: "Began", text: "It began."}]\n'
+    '    tables: [{id: t, caption: "T", columns: [a, b], rows: [["1", "2"]]}]\n'
+    '    figures:\n'
+    '      - {id: c, caption: "C", alt: "A chart",\n'
+    '         chart: {type: bar, series: [{name: s, points: [[a, 1], [b, 2]]}]}}\n')
+
+
+def _typed_view(write_doc):
+    from briefgen.content import load
+    from briefgen.labels import load_labels
+    from briefgen.templates import TemplateSet
+    from briefgen.view import build_view
+
+    templates = TemplateSet(())
+    return build_view(load(write_doc(TYPED)), templates.audience("academic"),
+                      load_labels(templates, "en"))
+
+
+def test_views_are_typed_dataclasses_all_the_way_down(write_doc):
+    """Every view the templates' data is made from is a frozen dataclass, not a bag."""
+    import dataclasses
+    import types
+    import typing
+
+    from briefgen import view as view_module
+    from briefgen.chartcache import ChartView
+
+    view = _typed_view(write_doc)
+    assert TYPED != MINIMAL
+    seen: set[str] = set()
+
+    def walk(obj, where):
+        assert not isinstance(obj, types.SimpleNamespace), where
+        if isinstance(obj, list | tuple):
+            for i, item in enumerate(obj):
+                walk(item, f"{where}[{i}]")
+        elif isinstance(obj, dict):
+            for key, item in obj.items():
+                walk(item, f"{where}[{key!r}]")
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, ChartView):
+            seen.add(type(obj).__name__)
+            if type(obj).__module__ == view_module.__name__:
+                assert type(obj).__dataclass_params__.frozen, type(obj).__name__
+            for f in dataclasses.fields(obj):
+                walk(getattr(obj, f.name), f"{where}.{f.name}")
+
+    walk(view, "view")
+    assert {"DocumentView", "SectionView", "BlockView", "QuoteView", "EntryView", "TableView",
+            "FigureView", "RecommendationView", "ReferenceView", "XRefTarget"} <= seen, seen
+    hints = typing.get_type_hints(view_module.DocumentView)
+    assert typing.Any not in hints.values(), [k for k, v in hints.items() if v is typing.Any]
+    # Numbers decided in the view: cross-references point at what the edition shows.
+    assert (view.xrefs["tbl:t"].number, view.xrefs["fig:c"].number) == (1, 1)
+
+
+def test_charts_are_reachable_by_figure_number_for_word(write_doc):
+    view = _typed_view(write_doc)
+    figures = [item for section in view.sections for block in section.blocks
+               if block.kind == "figures" for item in block.items]
+    assert [f.number for f in figures] == [1] and view.charts[1] is figures[0].chart
+    assert view.charts[1].png().startswith(b"\x89PNG\r\n\x1a\n")

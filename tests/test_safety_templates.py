@@ -423,3 +423,37 @@ def test_a_theme_colour_must_be_a_colour(write_doc, tmp_path, capsys):
     code = main(["build", str(path), "--out", str(tmp_path / "out"), "--format", "html",
                  "--quiet"])
     assert code in (1, 2) and "academic.yaml" in capsys.readouterr().err
+
+
+def test_notes_are_numbered_before_the_template_runs(write_doc, tmp_path):
+    """A template that shows the sections backwards shows the same note numbers backwards.
+
+    Note numbers are decided in Python (context.py), once for the edition's reading order,
+    and alike for the screen page (HTML, Word) and the print page (PDF).
+    """
+    from briefgen.content import load
+    from briefgen.labels import load_labels
+    from briefgen.render_html import render_page
+    from briefgen.templates import builtin_dir
+    from briefgen.view import build_view
+
+    folder = tmp_path / "tpl"
+    (folder / "html" / "blocks").mkdir(parents=True)
+    original = (builtin_dir() / "html" / "blocks" / "sections.html").read_text(encoding="utf-8")
+    assert "{% for section in doc.sections %}" in original
+    (folder / "html" / "blocks" / "sections.html").write_text(
+        original.replace("{% for section in doc.sections %}",
+                         "{% for section in doc.sections | reverse %}"), encoding="utf-8")
+    text = MINIMAL.replace("History body.", "History body.^[First.]").replace(
+        "Society body.", "Society body.^[Second.]")
+    templates = TemplateSet((folder,))
+    view = build_view(load(write_doc(text)), templates.audience("academic"),
+                      load_labels(templates, "en"))
+    screen, printed = build_context(view, "screen"), build_context(view, "print")
+    assert screen["notes"] == printed["notes"]
+    assert [n["number"] for n in screen["notes"]] == [1, 2, 3]
+    assert (screen["notes"][1]["text"], screen["notes"][2]["text"]) == ("First.", "Second.")
+    page = render_page(view, templates, "", "screen")
+    # The summary's citation, then Society (note 3) before History (note 2), as shown.
+    assert [int(n) for n in re.findall(r'id="call-(\d+)"', page)] == [1, 3, 2]
+    assert [int(n) for n in re.findall(r'<li id="note-(\d+)"', page)] == [1, 2, 3]
