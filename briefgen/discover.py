@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import state
 from .errors import UsageError
-from .output import document_name
+from .paths import document_name
 from .templates import PARTS
 
 __all__ = ["Job", "check_names", "find_documents", "is_skipped_folder", "output_jobs"]

@@ -1,8 +1,10 @@
 """The content format as Pydantic models: what a YAML content file may and must contain.
 
 Every model forbids unknown keys. Field descriptions feed `briefgen schema` and editors'
-completion. Consistency rules that need the whole document (citations resolve, table
-rows have as many cells as columns, files exist) live in `content.py`.
+completion. A field of type `Markdown` (or `MarkdownCell`) holds Markdown, which the
+loader parses and checks (`fields.py`). Consistency rules that need the whole document
+(citations resolve, table rows have as many cells as columns, files exist) live in
+`checks.py`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+from .chart_data import check as check_chart
+from .fields import Markdown, MarkdownCell
 
 __all__ = [
     "KINDS",
@@ -46,8 +51,6 @@ SECTION_IDS = ("history", "strategic", "economic", "societal", "recommendations"
 REPORT_SECTION_IDS = ("methodology", *SECTION_IDS, "annex")
 BLOCK_IDS = ("key_points", "quotes", "tables", "timeline", "figures")
 
-Markdown = Annotated[str, Field(description="Markdown text: emphasis, links, lists, "
-                                            "[@id] citations and ^[inline footnotes].")]
 
 
 class Model(BaseModel):
@@ -116,7 +119,7 @@ class Meta(Model):
 
 
 class Quote(Model):
-    text: str = Field(description="The quoted words (or a reported statement).")
+    text: MarkdownCell = Field(description="The quoted words (or a reported statement).")
     speaker: str
     role: str | None = Field(None, description="Speaker's role or occasion.")
     cite: ReferenceId | None = Field(None, description="Reference the quote is taken from.")
@@ -130,7 +133,8 @@ class Table(Model):
     id: ObjectId | None = None
     caption: str
     columns: list[str] = Field(min_length=1, description="Column headings.")
-    rows: list[list[str]] = Field(min_length=1, description="Rows of cells (inline Markdown).")
+    rows: list[list[MarkdownCell]] = Field(min_length=1,
+                                           description="Rows of cells (inline Markdown).")
     source: Markdown | None = Field(None, description="Source line under the table.")
 
 
@@ -158,9 +162,7 @@ class Chart(Model):
 
     @model_validator(mode="after")
     def _drawable(self) -> Chart:
-        from .charts import check  # x values all numbers or all labels, none repeated
-
-        check(self)
+        check_chart(self)  # x values all numbers or all labels, none repeated
         return self
 
 
@@ -285,7 +287,7 @@ class Document(Model):
     audiences: list[str] = Field(default_factory=lambda: ["policymaker", "academic", "public"],
                                  min_length=1, description="Audience variants built by default.")
     summary: Markdown = Field(description="Executive summary or abstract.")
-    key_messages: list[str] = Field(min_length=3, max_length=6,
+    key_messages: list[MarkdownCell] = Field(min_length=3, max_length=6,
                                     description="Three to six one-sentence messages.")
     sections: Sections
     references: list[Reference] = Field(default_factory=list)

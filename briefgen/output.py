@@ -28,7 +28,7 @@ from pathlib import Path, PurePath
 
 from .errors import UsageError
 
-__all__ = ["WriteSet", "check_writable", "document_name", "write_atomic"]
+__all__ = ["WriteSet", "check_writable", "write_atomic"]
 
 # Signals that end a build: SIGTERM and SIGHUP kill the process without any cleanup, and
 # SIGINT's KeyboardInterrupt can strike anywhere, even before the try block or inside it.
@@ -37,17 +37,6 @@ _DEFERRED = frozenset(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "S
 # POSIX flags (Windows has neither, nor the dir_fd arguments that go with them).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
-
-
-def document_name(path: Path) -> str:
-    """A document's output name: 'content/pakistan-russia/brief.yaml' -> 'pakistan-russia-brief'.
-
-    A file named after its folder, or index.yaml, takes the folder's name alone.
-    """
-    stem, parent = path.stem, path.resolve().parent.name
-    if stem in ("index", parent) or not parent:
-        return stem if stem != "index" else parent
-    return f"{parent}-{stem}"
 
 
 def check_writable(folder: Path) -> None:

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from . import state
 from .discover import Job, check_names, find_documents, output_jobs
 from .errors import ContentError, Diagnostic, UsageError
-from .output import WriteSet, check_writable, document_name
+from .output import WriteSet, check_writable
+from .paths import document_name
 from .render import FORMATS, Edition, Output, Progress, check_formats, render, render_in_process
 from .reproducible import source_date_epoch
 from .templates import TemplateSet, for_documents

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
+from .paths import builtin_dir
 
 if TYPE_CHECKING:
     from .profiles import AudienceProfile
@@ -88,15 +89,6 @@ def read_template_file(path: Path, folder: Path) -> bytes:
         raise RefusedTemplateFile(f"template file {path} grew past "
                                   f"{MAX_TEMPLATE_FILE_BYTES:,} bytes as it was read")
     return data
-
-
-def builtin_dir() -> Path:
-    """Return the built-in templates folder: inside the wheel, or in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / "html").is_dir():
-            return candidate
-    raise UsageError(f"briefgen's built-in templates are missing (looked in {here / 'templates'})")
 
 
 def project_templates(document: Path) -> Path | None:

@@ -123,9 +123,12 @@ def test_image_outside_the_document_folder_is_refused(write_doc):
 
 
 def test_unknown_audience_in_content(write_doc):
-    found = errors(write_doc(MINIMAL.replace("audiences: [academic]",
-                                             "audiences: [academics]")))
+    path = write_doc(MINIMAL.replace("audiences: [academic]", "audiences: [academics]"))
+    with pytest.raises(ContentError) as info:
+        load(path, ["academic", "policymaker", "public"])
+    found = [str(d) for d in info.value.diagnostics]
     assert any(":6:" in e and "academics" in e and "academic" in e for e in found), found
+    assert load(path).model.audiences == ["academics"]  # no profiles given: not checked
 
 
 def with_economy(extra: str) -> str:

@@ -44,8 +44,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from briefgen import models
+from briefgen.checks_text import bundled_glyphs
 from briefgen.cli import main
-from briefgen.content import _bundled_glyphs, load
+from briefgen.content import load
 from briefgen.pipeline import build
 
 # -- settings ----------------------------------------------------------------------------
@@ -76,7 +77,7 @@ IN_VALUES = CONTROLS + BIDI + NOT_TEXT
 # the others: emoji, CJK), but not those above, nor spaces (Zs) -- words are joined with
 # spaces -- nor line and paragraph separators; bidi marks (U+200E, U+200F, U+061C) need
 # no glyph and are allowed.
-SHOWN = sorted(c for c in _bundled_glyphs() if unicodedata.category(c) not in
+SHOWN = sorted(c for c in bundled_glyphs() if unicodedata.category(c) not in
                ("Cc", "Cs", "Cn", "Zs", "Zl", "Zp") and c not in BIDI + "\ufffe\uffff")
 NO_SPACE = st.sampled_from(SHOWN) | st.sampled_from("\u200e\u200f\u061c")
 LETTERS = st.sampled_from([c for c in SHOWN if unicodedata.category(c).startswith("L")])
