@@ -1,8 +1,8 @@
 """The intermediate document model: content with every Markdown string already parsed.
 
-Templates (and through them every output format) read only these objects. Inline and
-block nodes are small dataclasses; `build_view` turns a validated content model into a
-DocumentView for one audience.
+Every renderer starts from these objects: `view.build_view` gathers them into one
+audience's DocumentView, and `context.build_context` renders them to the plain data a
+template sees. Inline and block nodes are small dataclasses.
 """
 
 from __future__ import annotations
