@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
 __all__ = ["BriefgenError", "ContentError", "Diagnostic", "UsageError", "build", "load",
            "schema", "validate", "__version__"]
 
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
+from .version import __version__
 
 if TYPE_CHECKING:
     from .api import build, load, schema, validate

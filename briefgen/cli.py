@@ -16,9 +16,9 @@ import signal
 import sys
 from pathlib import Path
 
-from . import __version__
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 from .executors import EXECUTORS
+from .version import __version__
 
 __all__ = ["main", "run"]
 

@@ -33,8 +33,8 @@ import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import Diagnostic
+from .version import __version__
 
 __all__ = ["Digests", "Record", "environment_key", "file_digests", "output_key"]
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
 from .errors import BriefgenError, ContentError, UsageError
 from .render import Edition, Output, Progress, render_outputs
 from .templates import TemplateSet, read_template_file
+from .version import __version__
 
 if TYPE_CHECKING:
     from .chartcache import ChartCache

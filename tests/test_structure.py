@@ -15,7 +15,6 @@ PACKAGE = ROOT / "briefgen"
 MAX_LINES = 350
 
 
-
 def briefgen_imports(path: Path, modules: set[str]) -> set[str]:
     """Return the briefgen modules the module at path imports, anywhere in it."""
     found: set[str] = set()
@@ -99,3 +98,18 @@ def test_no_module_is_over_350_lines():
     assert len(lengths) > 40  # the whole package, not a stray folder
     too_long = {name: lines for name, lines in lengths.items() if lines > MAX_LINES}
     assert not too_long, f"modules over {MAX_LINES} lines: {too_long}"
+
+
+def test_no_module_imports_the_package_above_it():
+    """The package's __init__ re-exports the API, the top layer: nothing below reads it."""
+    modules = {path.stem for path in PACKAGE.glob("*.py")}
+    upward = []
+    for path in PACKAGE.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.level == 1 and not node.module
+                    and {a.name for a in node.names} - modules):
+                upward.append(f"{path.name}:{node.lineno}")
+            elif (isinstance(node, ast.ImportFrom) and node.level == 0
+                  and node.module == "briefgen"):
+                upward.append(f"{path.name}:{node.lineno}")
+    assert not upward, "imports of the package's __init__ from inside it: " + ", ".join(upward)
