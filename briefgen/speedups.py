@@ -11,7 +11,10 @@ on its first run. Set BRIEFGEN_NO_SPEEDUPS=1 to leave WeasyPrint as it is.
    is a list of every footnote not yet placed. Nearly every box calls none (its
    `footnote` is None), yet each question walks the whole list: a 200-page report with
    2,900 notes spent an eighth of its layout there. The list here answers for None at
-   once and asks the list itself otherwise, so the answer is the one list gives.
+   once and asks the list itself otherwise, so the answer is the one list gives. This
+   is what keeps note layout linear in the number of notes (issue 12): without it, a text
+   with 240 footnotes compares 4.4 times as many boxes per note as one with 60
+   (tests/test_notes_scale.py).
 2. Page references. pydyf's `PDF.page_references` builds a tuple of every page's
    reference each time it is read, and WeasyPrint reads it for every link and every
    structure tag. The tuple here is rebuilt only when the pages have changed.
