@@ -18,6 +18,10 @@ on its first run. Set BRIEFGEN_NO_SPEEDUPS=1 to leave WeasyPrint as it is.
 2. Page references. pydyf's `PDF.page_references` builds a tuple of every page's
    reference each time it is read, and WeasyPrint reads it for every link and every
    structure tag. The tuple here is rebuilt only when the pages have changed.
+
+Each mend is applied only to the library versions it was tested on (TESTED), and inside a
+try: a version it does not know, or a mend that fails to apply, leaves that library as it
+is, with a debug message. An optimisation never stops a build.
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ __all__ = ["apply"]
 
 log = logging.getLogger(__name__)
 _applied = False
+
+# The versions each mend was written against and checked on, byte for byte
+# (tests/test_speedups.py); by the major version, the part their internals follow.
+TESTED = {"weasyprint": ("70",), "pydyf": ("0.13",)}
 
 
 class PendingFootnotes(list):
@@ -48,13 +56,31 @@ class PendingFootnotes(list):
 
 
 def apply() -> None:
-    """Apply both mendings once, each where its target has the expected shape."""
+    """Apply both mendings once, each to a tested version whose code has the expected shape."""
     global _applied
     if _applied or os.environ.get("BRIEFGEN_NO_SPEEDUPS"):
         return
+    for library, mend in (("weasyprint", _pending_footnotes), ("pydyf", _page_references)):
+        version = _version(library)
+        if not any(version == v or version.startswith(v + ".") for v in TESTED[library]):
+            log.debug("%s %s is not a version the speedup was tested on (%s); left as it is",
+                      library, version, ", ".join(TESTED[library]))
+            continue
+        try:
+            mend()
+        except Exception as exc:  # an internal that moved: lay out unmended, never fail
+            log.debug("speedup for %s %s not applied: %s: %s", library, version,
+                      type(exc).__name__, exc)
     _applied = True
-    _pending_footnotes()
-    _page_references()
+
+
+def _version(library: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(library)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _pending_footnotes() -> None:

@@ -63,3 +63,28 @@ def test_layout_keeps_its_pending_footnotes_in_the_mended_list():
     speedups.apply()
     context = LayoutContext(None, lambda **_: None, None, None, None)
     assert type(context.footnotes) is speedups.PendingFootnotes
+
+
+def test_an_untested_version_or_a_failing_mend_leaves_the_library_as_it_is(monkeypatch, caplog):
+    import logging
+
+    import pydyf
+    from weasyprint.layout import LayoutContext
+
+    monkeypatch.setattr(speedups, "_applied", False)
+    monkeypatch.delenv("BRIEFGEN_NO_SPEEDUPS", raising=False)
+    before_init = LayoutContext.__init__
+    before_refs = pydyf.PDF.__dict__["page_references"]
+
+    def broken() -> None:
+        raise ImportError("cannot import name 'LayoutContext'")
+
+    monkeypatch.setattr(speedups, "TESTED", {"weasyprint": ("69",), "pydyf": ("0.13",)})
+    monkeypatch.setattr(speedups, "_page_references", broken)
+    with caplog.at_level(logging.DEBUG, logger="briefgen.speedups"):
+        speedups.apply()  # must not raise
+    assert LayoutContext.__init__ is before_init  # weasyprint 70 is not "69": not mended
+    assert pydyf.PDF.__dict__["page_references"] is before_refs
+    assert "not a version the speedup was tested on" in caplog.text
+    assert "speedup for pydyf" in caplog.text and "ImportError" in caplog.text
+    assert speedups._applied
