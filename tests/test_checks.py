@@ -304,3 +304,11 @@ def test_the_glyph_check_reads_the_built_in_fonts():
 
     assert {"a", "ж", "ب", "‣"} <= bundled_glyphs()
     assert "\U0001F600" not in bundled_glyphs()  # no emoji font is bundled
+
+
+def test_the_ranges_taken_as_covered_are_in_the_bundled_fonts():
+    from briefgen.checks_text import COVERED, bundled_glyphs
+
+    covered = {chr(c) for c in range(0x3000) if COVERED.match(chr(c))}
+    assert len(covered) >= 1500
+    assert covered <= bundled_glyphs(), sorted(covered - bundled_glyphs())[:10]
