@@ -36,6 +36,7 @@ from .docmodel import (
     Text,
     XRef,
 )
+from .images import data_uri
 from .models import Reference
 from .view import (
     BlockItem,
@@ -259,7 +260,8 @@ def _block_item(r: _InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
                 "source": r.maybe(item.source, source=True)}
     if isinstance(item, FigureView):
         return {"number": item.number, "caption": item.caption, "alt": item.alt,
-                "src": item.src, "chart": item.chart.svg_uri if item.chart else None,
+                "src": data_uri(item.image) if item.image else None,
+                "chart": item.chart.svg_uri if item.chart else None,
                 "source": r.maybe(item.source, source=True)}
     return r.run(item)  # a key point: a line of inline Markdown
 
@@ -331,7 +333,8 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         "date_text": view.date_text, "date_year": view.meta.date.year,
         **rendered,
         "glossary": [(term, expansion) for term, expansion in view.glossary],
-        "logo": view.logo, "citation_style": view.citation_style,
+        "logo": data_uri(view.logo) if view.logo else None,
+        "citation_style": view.citation_style,
         "book": _dump(view.book), "reviewer": _dump(view.reviewer),
         "linked_refs": sorted(view.linked_refs), "has_notes": view.has_notes,
         "xrefs": {key: {"kind": x.kind, "number": x.number, "caption": x.caption}

@@ -11,6 +11,7 @@ image goes through byte for byte, so outputs stay as they were.
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 import mimetypes
@@ -26,6 +27,13 @@ _SHOWN = {"PNG": {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}, "JPEG": {"L"
 
 def data_uri(path: Path) -> str:
     """Return the image at path as a data: URI, so every output is self-contained."""
+    stat = path.stat()
+    return _data_uri(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _data_uri(path: Path, size: int, mtime: int) -> str:
+    """data_uri, once per version of a file: a page is made twice (screen and print)."""
     mime = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
     data = normalised(path.read_bytes())
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"

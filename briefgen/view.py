@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from . import bibliography
@@ -20,7 +21,6 @@ from .chartcache import ChartCache, ChartView, chart_colours
 from .content import LoadedDocument
 from .docmodel import Block, Cite, Inline, Note, Text
 from .errors import Diagnostic
-from .images import data_uri
 from .models import Author, Book, Meta, Reference, Section
 from .profiles import AudienceProfile
 
@@ -61,11 +61,11 @@ class TableView:
 
 @dataclass(frozen=True)
 class FigureView:
-    """A figure, numbered through the document: an image (a data: URI) or a chart."""
+    """A figure, numbered through the document: an image file or a chart."""
     number: int
     caption: str
     alt: str
-    src: str | None
+    image: Path | None  # the image file; the page carries it as a data: URI
     chart: ChartView | None
     source: list[Inline] | None
 
@@ -142,7 +142,7 @@ class DocumentView:
     references: list[ReferenceView]  # the bibliography shown
     glossary: list[tuple[str, str]]
     all_references: list[Reference]  # every work, for notes
-    logo: str | None = None  # a data: URI
+    logo: Path | None = None  # the logo file; the page carries it as a data: URI
     citation_style: str = bibliography.STYLE_NAME
     book: Book | None = None  # book reviews: the book, the reviewer and the assessment
     reviewer: Author | None = None
@@ -207,7 +207,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str,
         summary=summary, key_messages=key_messages, sections=sections,
         references=[ReferenceView(ref.id, bibliography.entry(ref, short)) for ref in refs],
         glossary=audience.listed_terms(model.glossary, text), all_references=model.references,
-        logo=data_uri(doc.folder / org.logo) if org and org.logo else None,
+        logo=doc.folder / org.logo if org and org.logo else None,
         book=getattr(model, "book", None), reviewer=getattr(model, "reviewer", None),
         assessment=assessment, linked_refs=frozenset(ref.id for ref in refs),
         has_notes=has_notes, xrefs=numbering.xrefs, charts=numbering.charts,
@@ -333,7 +333,7 @@ def _block_items(doc: LoadedDocument, section: Section, base: tuple[str, str], k
         number = numbering.next("fig", figure.id)
         if figure.chart:
             numbering.charts[number] = ChartView(figure.chart, numbering.colours, numbering.cache)
-        src = data_uri(doc.folder / figure.image) if figure.image else None
+        src = doc.folder / figure.image if figure.image else None
         source = md(*base, kind, i, "source").inlines if figure.source else None
         out.append(FigureView(number, figure.caption, figure.alt, src,
                               numbering.charts.get(number), source))
