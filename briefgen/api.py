@@ -8,7 +8,10 @@
 Each finds a project's own `templates/` folder (beside its `content/`) as the command
 line does, after any folder given in `templates`. Errors are raised, never printed:
 ContentError (with every located Diagnostic) and UsageError; warnings are returned
-(validate) or passed to `on_warning` (build), once each.
+(validate) or passed to `on_warning` (build), once each. `build` preflights every PDF
+(preflight.py): each PDF's findings are on its `Written` and passed to `on_preflight`
+as a `PdfReport`, those of PDFs skipped as up to date too; a lost note, or under
+`strict` any finding, raises ContentError and nothing is written.
 """
 
 from __future__ import annotations

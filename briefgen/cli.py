@@ -75,8 +75,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--templates", "-t", action="append", default=[], metavar="DIR",
                        help="your own templates folder, searched before the built-ins")
     build.add_argument("--strict", action="store_true",
-                       help="treat warnings as errors (a PDF over its page limit too): "
-                            "write nothing if there is one")
+                       help="treat warnings and preflight findings as errors: write "
+                            "nothing if there is one")
+    build.add_argument("--preflight", choices=("text", "json"), default="text", help="report "
+                       "each PDF's preflight as lines after the table (default), or as JSON "
+                       "on stdout, the table then going to stderr")
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors "
                        "and warnings")
 
@@ -226,18 +229,31 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from . import preflight
     from .api import build
-
+    reports: list = []  # the preflight of each PDF, rendered or up to date
     options = dict(out=args.out, audiences=_split(args.audience),
                    formats=_split(args.format) or ["pdf", "docx", "html"],
                    templates=_templates(args), jobs=args.jobs, force=args.force,
                    strict=args.strict, executor=args.executor, scheduler=args.scheduler,
-                   on_warning=_warn)
-    if args.quiet:
-        build(_paths(args), **options)
-        return 0
+                   on_warning=_warn, on_preflight=reports.append)
+    text = args.preflight == "text"  # else JSON, alone on stdout
+    try:
+        if args.quiet:
+            build(_paths(args), **options)
+        else:
+            _build_with_table(build, args, options, sys.stdout if text else sys.stderr)
+    finally:  # for CI, the JSON report comes even when the build fails
+        if not text:
+            print(preflight.json_text(reports))
+    for line in preflight.text_lines(reports, not args.quiet) if text else ():
+        print(line)
+    return 0
 
-    counts: list[int] = []
+
+def _build_with_table(build, args: argparse.Namespace, options: dict, out) -> None:  # noqa: ANN001
+    """Build with a progress bar, then print the table of files written to out."""
+    counts = [0, 0]  # to render, up to date
     with contextlib.ExitStack() as stack:
         bar: list = []  # the progress bar, made only when there is something to render
 
@@ -250,14 +266,12 @@ def _build(args: argparse.Namespace) -> int:
             bar[0](job.path.name)
 
         written = build(_paths(args), **options, progress=advance, on_plan=start)
-    skipped = counts[1] if counts else 0
-    note = (f"{skipped} file{'s' if skipped != 1 else ''} up to date, not rendered again "
-            "(--force renders them)") if skipped else ""
+    note = (f"{counts[1]} file{'s' if counts[1] != 1 else ''} up to date, not rendered again "
+            "(--force renders them)") if counts[1] else ""
     if written:
-        _print_table(written, Path(args.out), note)
+        _print_table(written, Path(args.out), note, out)
     else:
-        print(f"briefgen: nothing to do; {note or 'no output is out of date'}")
-    return 0
+        print(f"briefgen: nothing to do; {note or 'no output is out of date'}", file=out)
 
 
 @contextlib.contextmanager
@@ -272,7 +286,7 @@ def _progress(total: int):  # noqa: ANN202 - yields a function: advance(file nam
         yield lambda name: progress.update(task, advance=1, description=f"rendered {name}")
 
 
-def _print_table(written: list, out: Path, note: str) -> None:
+def _print_table(written: list, out: Path, note: str, stream=None) -> None:  # noqa: ANN001
     from rich.console import Console
     from rich.table import Table
 
@@ -283,18 +297,14 @@ def _print_table(written: list, out: Path, note: str) -> None:
     table = Table(title=f"briefgen wrote {count} to {common}{os.sep}",
                   title_justify="left", caption=note or None, caption_justify="left")
     table.add_column("file", overflow="fold")
-    table.add_column("pages", justify="right")
-    table.add_column("size", justify="right")
-    table.add_column("seconds", justify="right")
+    for column in ("pages", "size", "seconds"):
+        table.add_column(column, justify="right")
     for item in written:
         pages = str(item.pages) if item.pages else "–"
-        table.add_row(str(item.job.path.relative_to(common)), pages, _size(item.size),
-                      f"{item.seconds:.2f}")
-    Console().print(table)
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+        size = (f"{item.size / 1024:.0f} KB" if item.size < 1024 * 1024
+                else f"{item.size / 1024 / 1024:.1f} MB")
+        table.add_row(str(item.job.path.relative_to(common)), pages, size, f"{item.seconds:.2f}")
+    Console(file=stream).print(table)
 
 
 def _starter_kinds() -> list[str]:

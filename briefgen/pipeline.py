@@ -6,7 +6,9 @@
    ContentError; report the warnings (under `strict`, raise them as errors instead).
 3. render: each document for each audience, one view shared by its formats (render.py),
    in this process or through an executor (executors.py, tasks.py).
-4. write: the outputs, the records of what made them and the new chart drawings go in
+4. preflight: every PDF's pages were checked as it was laid out (preflight.py); a lost
+   note, or under `strict` any finding, stops the build before anything is written.
+5. write: the outputs, the records of what made them and the new chart drawings go in
    together, or not at all (output.WriteSet).
 """
 
@@ -23,6 +25,7 @@ from .discover import Job, check_names, find_documents, output_jobs
 from .errors import ContentError, Diagnostic, UsageError
 from .output import WriteSet, check_writable
 from .paths import document_name
+from .preflight import Finding, PdfReport
 from .render import FORMATS, Edition, Output, Progress, check_formats, render, render_in_process
 from .reproducible import source_date_epoch
 from .templates import TemplateSet, for_documents
@@ -30,7 +33,7 @@ from .templates import TemplateSet, for_documents
 if TYPE_CHECKING:
     from .content import LoadedDocument
 
-__all__ = ["FORMATS", "Job", "Written", "build", "find_documents", "load_all",
+__all__ = ["FORMATS", "Job", "PdfReport", "Written", "build", "find_documents", "load_all",
            "load_document", "render", "strict_errors"]
 
 log = logging.getLogger(__name__)
@@ -42,12 +45,16 @@ def _nothing(job: Job) -> None:
 
 @dataclass(frozen=True)
 class Written:
-    """What a job produced: its path, page count (PDF only), size and render time."""
+    """What a job produced: its path, page count, size, render time and preflight findings.
+
+    pages and findings: PDF only.
+    """
 
     job: Job
     pages: int | None
     size: int
     seconds: float
+    findings: tuple[Finding, ...] = ()
 
 
 # -- Load ----------------------------------------------------------------------------
@@ -110,6 +117,26 @@ class _Plan:
     before: dict[Path, str | None] = field(default_factory=dict)  # digests before loading
     up_to_date: int = 0  # outputs
     warnings: list[Diagnostic] = field(default_factory=list)  # of what is up to date
+    reports: list[PdfReport] = field(default_factory=list)  # preflight of PDFs up to date
+
+    def skip(self, record: state.Record, job: Job) -> None:
+        """Count job's output as up to date, and repeat what it warned and found."""
+        self.up_to_date += 1
+        self.warnings += record.output_warnings(job.path)
+        if job.format == "pdf":
+            pages, findings = record.output_preflight(job.path)
+            self.reports.append(PdfReport(job.path, pages, tuple(_findings(findings)), False))
+
+
+def _findings(data: list[dict]) -> list[Finding]:
+    """Recorded findings; one that is not a finding (another version's) is left out."""
+    found = []
+    for item in data:
+        try:
+            found.append(Finding.from_dict(item))
+        except TypeError:
+            continue
+    return found
 
 
 def _plan(files: list[Path], out: Path, audiences: list[str] | None, formats: list[str],
@@ -127,9 +154,9 @@ def _plan(files: list[Path], out: Path, audiences: list[str] | None, formats: li
         wanted = output_jobs(path, out, audiences or record.audiences, formats)
         if current and wanted and all(record.is_current(job.path, state.output_key(
                 environment, current, job.audience, job.format), digests) for job in wanted):
-            plan.up_to_date += len(wanted)
             plan.warnings += record.warnings
-            plan.warnings += [w for job in wanted for w in record.output_warnings(job.path)]
+            for job in wanted:
+                plan.skip(record, job)
         else:
             plan.stale.append(path)
     return plan
@@ -155,8 +182,7 @@ def _editions(plan: _Plan, docs: list[LoadedDocument], templates: TemplateSet,
                 if force or not record.is_current(job.path, key, plan.digests):
                     edition.jobs.append(job)
                 else:
-                    plan.up_to_date += 1
-                    plan.warnings += record.output_warnings(job.path)
+                    plan.skip(record, job)
             if edition.jobs:
                 editions.append(edition)
     return editions
@@ -180,7 +206,8 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
           strict: bool = False, executor: str = "local", scheduler: str | None = None,
           progress: Progress | None = None,
           on_plan: Callable[[int, int], None] | None = None,
-          on_warning: Callable[[Diagnostic], None] | None = None) -> list[Written]:
+          on_warning: Callable[[Diagnostic], None] | None = None,
+          on_preflight: Callable[[PdfReport], None] | None = None) -> list[Written]:
     """Validate, render and write documents; return what was written.
 
     paths: content files or folders; out: the output folder; audiences: override each
@@ -192,10 +219,13 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
     "dask", with scheduler the Dask scheduler's address; on_plan: called with the number
     of outputs to render and the number up to date, once they are known; progress:
     called after each render; on_warning: called with each warning, once (default: the
-    log). Outputs skipped as up to date are not in the list returned, but their
-    warnings are reported again. The files go in all together or not at all; a write
-    that fails, two documents with one output name, or a symbolic link in the output
-    folder raise UsageError.
+    log); on_preflight: called with the preflight of each PDF, rendered or up to date,
+    before anything is written (default: each finding logged as a warning). Outputs
+    skipped as up to date are not in the list returned, but their warnings and findings
+    are reported again. A PDF that loses a note, or under strict any finding, raises
+    ContentError and nothing is written. The files go in all together or not at all; a
+    write that fails, two documents with one output name, or a symbolic link in the
+    output folder raise UsageError.
     """
     from . import executors
 
@@ -221,13 +251,16 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
             template_set.audience(name)  # raises UsageError with the available names
     editions = _editions(plan, docs, template_set, force)
     warnings = [*plan.warnings, *(w for doc in docs for w in doc.warnings)]
-    _stop_if_strict(warnings, strict)
+    _stop_if_strict([*warnings, *_preflight_errors(plan.reports, strict)], strict)
     for warning in warnings:
         warn(warning)
     writes = _writes(out, editions, plan.records) if editions else None
     if on_plan:
         on_plan(sum(len(edition.jobs) for edition in editions), plan.up_to_date)
+    report = on_preflight or _log_findings
     if writes is None:  # nothing is out of date, or the files changed but not what they make
+        for found in plan.reports:
+            report(found)
         return []
 
     from .chartcache import ChartCache
@@ -242,33 +275,48 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
 
         rendered = render_with_executor(editions, template_set, cache, epoch, progress,
                                         executor, min(jobs, len(editions)), scheduler)
-    written, too_long = _add_outputs(writes, editions, rendered, plan.records)
-    _stop_if_strict(too_long, strict)
+    written = _add_outputs(writes, editions, rendered, plan.records)
+    reports = [*plan.reports, *(PdfReport(item.job.path, item.pages, item.findings)
+                                for item in written if item.job.format == "pdf")]
+    for found in reports:
+        report(found)
+    errors = _preflight_errors(reports, strict)
+    if errors:  # a lost note, or under strict any finding: nothing is written
+        raise ContentError(errors)
     # All or nothing: the outputs, then the drawings and records that describe them.
     cache.save(writes)
     for record in {id(plan.records[e.doc.path]): plan.records[e.doc.path]
                    for e in editions}.values():
         writes.add(record.path, record.dump())
     writes.commit()
-    for warning in too_long:
-        warn(warning)
     return written
 
 
+def _preflight_errors(reports: list[PdfReport], strict: bool) -> list[Diagnostic]:
+    """The findings that stop a build: lost notes, and under strict every one."""
+    return [Diagnostic(report.file, None, None,
+                       f"p.{finding.page}" if finding.page is not None else "",
+                       finding.message)
+            for report in reports for finding in report.findings
+            if strict or finding.severity == "error"]
+
+
+def _log_findings(report: PdfReport) -> None:
+    """Log each finding of a PDF as a warning: `file p.N: what`."""
+    for finding in report.findings:
+        log.warning("%s", finding.where(report.file))
+
+
 def _add_outputs(writes: WriteSet, editions: list[Edition], rendered: list[dict[str, Output]],
-                 records: dict[Path, state.Record]) -> tuple[list[Written], list[Diagnostic]]:
-    """Add the rendered outputs to writes and records; return them and the page overruns."""
-    written, too_long = [], []
+                 records: dict[Path, state.Record]) -> list[Written]:
+    """Add the rendered outputs to writes and records, with their findings; return them."""
+    written = []
     for edition, outputs in zip(editions, rendered, strict=True):
         record = records[edition.doc.path]
-        limit = edition.profile.limits.for_kind(edition.doc.model.kind).pages
         for job in edition.jobs:
-            data, pages, seconds = outputs[job.format]
-            warnings = [Diagnostic(job.path, None, None, "", f"{pages} pages (the "
-                                   f"{job.audience} profile allows {limit})", "warning")
-                        ] if pages and limit and pages > limit else []
+            data, pages, seconds, findings = outputs[job.format]
             writes.add(job.path, data)
-            record.wrote(job.path, edition.keys[job.path.name], data, warnings)
-            written.append(Written(job, pages, len(data), seconds))
-            too_long += warnings
-    return written, too_long
+            record.wrote(job.path, edition.keys[job.path.name], data, pages=pages,
+                         findings=[finding.as_dict() for finding in findings])
+            written.append(Written(job, pages, len(data), seconds, tuple(findings)))
+    return written

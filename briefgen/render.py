@@ -13,7 +13,7 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .discover import Job
 from .errors import UsageError
@@ -21,6 +21,7 @@ from .errors import UsageError
 if TYPE_CHECKING:
     from .chartcache import ChartCache
     from .content import LoadedDocument
+    from .preflight import Finding
     from .profiles import AudienceProfile
     from .templates import TemplateSet
     from .view import DocumentView
@@ -30,8 +31,16 @@ __all__ = ["FORMATS", "Edition", "Output", "check_formats", "chart_formats",
            "render_outputs", "view_of"]
 
 FORMATS = ("pdf", "docx", "html")
-# What an edition's render gives for each format: (bytes, PDF pages or None, seconds).
-Output = tuple[bytes, "int | None", float]
+
+
+class Output(NamedTuple):
+    """What an edition's render gives for one format."""
+
+    data: bytes
+    pages: int | None  # PDF only
+    seconds: float
+    findings: tuple[Finding, ...] = ()  # PDF only: what preflight found (preflight.py)
+
 # The library each format lays out with, imported ahead by import_renderers.
 _LIBRARIES = {"pdf": "weasyprint", "docx": "docx"}
 # Called with each output once it is rendered.
@@ -89,7 +98,7 @@ def view_of(doc: LoadedDocument, profile: AudienceProfile, templates: TemplateSe
 
 def render_edition(view: DocumentView, formats: Iterable[str], templates: TemplateSet,
                    epoch: int | None, shared: float = 0.0) -> dict[str, Output]:
-    """Render a view in each format; return {format: (bytes, pages or None, seconds)}.
+    """Render a view in each format; return {format: Output}.
 
     shared: seconds already spent on what the formats share (the view), added to each.
     epoch: SOURCE_DATE_EPOCH, as the build read it.
@@ -105,17 +114,20 @@ def render_edition(view: DocumentView, formats: Iterable[str], templates: Templa
     results = {}
     for fmt in formats:
         start = time.perf_counter()
-        pages = None
+        pages, findings = None, ()
         if fmt == "html":
             data = html.encode("utf-8")
         elif fmt == "pdf":
             from .render_pdf import render_pdf
-            data, pages = render_pdf(render_page(view, templates, css, "print"),
-                                     [templates.find("css/fonts.css")], templates.dirs)
+            data, pages, found = render_pdf(
+                render_page(view, templates, css, "print"), [templates.find("css/fonts.css")],
+                templates.dirs, view.audience.limits.for_kind(view.kind).pages,
+                view.audience.name)
+            findings = tuple(found)
         else:
             from .render_docx import render_docx
             data = render_docx(html, view, templates.find("docx/reference.docx"), epoch)
-        results[fmt] = (data, pages, shared + time.perf_counter() - start)
+        results[fmt] = Output(data, pages, shared + time.perf_counter() - start, findings)
     return results
 
 
@@ -124,8 +136,8 @@ def render_outputs(doc: LoadedDocument, audience: str, formats: Iterable[str],
                    epoch: int | None = None) -> dict[str, Output]:
     """Render doc for audience in each format, from one shared view.
 
-    Returns {format: (bytes, pages or None, seconds)}; each format's seconds include the
-    time spent building the view it shares. chart_cache: drawings of earlier builds.
+    Returns {format: Output}; each format's seconds include the time spent building the
+    view it shares. chart_cache: drawings of earlier builds.
     """
     start = time.perf_counter()
     view = view_of(doc, templates.audience(audience), templates, chart_cache)
@@ -134,9 +146,18 @@ def render_outputs(doc: LoadedDocument, audience: str, formats: Iterable[str],
 
 def render(doc: LoadedDocument, audience: str, fmt: str,
            templates: TemplateSet) -> tuple[bytes, int | None]:
-    """Render doc for audience in one format; return (bytes, PDF pages or None)."""
-    data, pages, _ = render_outputs(doc, audience, [fmt], templates)[fmt]
-    return data, pages
+    """Render doc for audience in one format; return (bytes, PDF pages or None).
+
+    A PDF that preflight finds loses a note is not returned: ContentError names it.
+    """
+    from .errors import ContentError, Diagnostic
+
+    output = render_outputs(doc, audience, [fmt], templates)[fmt]
+    errors = [finding for finding in output.findings if finding.severity == "error"]
+    if errors:
+        raise ContentError([Diagnostic(doc.path, None, None, f"p.{f.page}", f.message)
+                            for f in errors])
+    return output.data, output.pages
 
 
 def render_in_process(editions: list[Edition], templates: TemplateSet, cache: ChartCache,

@@ -1,9 +1,10 @@
-"""Lay out the HTML with WeasyPrint and return the PDF as bytes.
+"""Lay out the HTML with WeasyPrint, preflight its pages, and return the PDF as bytes.
 
 WeasyPrint is imported here and nowhere else, so commands that do not print a PDF never
 pay for it (about 0.6 s). Resources come only from data: URIs and the template folders,
 read through their one gate (templates.read_template_file); every other URL is refused,
 and WeasyPrint's own error log fails the build rather than leaving a PDF with a hole in it.
+The laid-out document is preflighted (preflight.py) before it is written, from its boxes.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
+from . import preflight
 from .errors import BriefgenError, UsageError
 from .templates import RefusedTemplateFile, read_template_file
 
-__all__ = ["render_pdf"]
+__all__ = ["Pdf", "render_pdf"]
+
+
+class Pdf(NamedTuple):
+    """A rendered PDF: its bytes, its number of pages, and what preflight found in it."""
+
+    data: bytes
+    pages: int
+    findings: list[preflight.Finding]
 
 
 class _Collect(logging.Handler):
@@ -121,8 +132,13 @@ def _stylesheet(path: Path, roots: tuple[Path, ...]) -> str:
         raise RefusedTemplateFile(f"stylesheet {path} is not UTF-8 text: {exc}") from None
 
 
-def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> tuple[bytes, int]:
-    """Return the PDF for html and its page count; stylesheets come from the template roots."""
+def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
+               page_limit: int | None = None, audience: str = "") -> Pdf:
+    """Return the PDF for html, its page count and its preflight findings.
+
+    stylesheets come from the template roots; page_limit: the audience profile's limit of
+    pages (None: no limit), audience: its name, for the finding.
+    """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -150,6 +166,9 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
                                   url_fetcher=fetcher, font_config=fonts)
                    for path in stylesheets]
             laid_out = document.render(stylesheets=css, font_config=fonts)
+            # Checked while the layout's boxes and fonts are there, before the PDF is made.
+            findings = preflight.check(laid_out, preflight.bundled_fonts(roots), page_limit,
+                                       audience)
             # The layout's garbage goes before the PDF is made, which needs as much again.
             gc.collect()
             # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
@@ -165,4 +184,4 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...]) -> t
     if collector.messages:
         raise BriefgenError("the PDF could not be laid out cleanly: "
                             + "; ".join(collector.messages))
-    return pdf, len(laid_out.pages)
+    return Pdf(pdf, len(laid_out.pages), findings)

@@ -2,8 +2,9 @@
 
 A build records each document's inputs in OUT/.briefgen/NAME.json: the digests of the
 files its outputs were made from (the content file and the images it names), the
-audiences it lists, its warnings, and for every output the key of what made it and the
-digest of the file written. A key covers:
+audiences it lists, its warnings, and for every output the key of what made it, the
+digest of the file written, and for a PDF its pages and preflight findings, which a build
+that skips it repeats. A key covers:
 
 - those files' contents;
 - the contents of every file in the template folders searched (profiles, templates,
@@ -177,11 +178,27 @@ class Record:
         entry = self.outputs.get(path.name)
         return list(entry.get("warnings", [])) if isinstance(entry, dict) else []
 
+    def output_preflight(self, path: Path) -> tuple[int | None, list[dict]]:
+        """The pages and preflight findings (as JSON data) of the PDF at path when made."""
+        entry = self.outputs.get(path.name)
+        if not isinstance(entry, dict):
+            return None, []
+        pages, findings = entry.get("pages"), entry.get("findings", [])
+        return (pages if isinstance(pages, int) else None,
+                [f for f in findings if isinstance(f, dict)] if isinstance(findings, list)
+                else [])
+
     def wrote(self, path: Path, key: str, data: bytes,
-              warnings: list[Diagnostic] | None = None) -> None:
-        """Note that data, made from key with warnings, is (about to be) the output at path."""
+              warnings: list[Diagnostic] | None = None, pages: int | None = None,
+              findings: list[dict] | None = None) -> None:
+        """Note that data, made from key with warnings, is (about to be) the output at path.
+
+        pages, findings: a PDF's pages and preflight findings (as JSON data).
+        """
         self.outputs[path.name] = {"key": key, "sha256": hashlib.sha256(data).hexdigest(),
                                    "warnings": list(warnings or [])}
+        if pages is not None:
+            self.outputs[path.name].update(pages=pages, findings=list(findings or []))
 
     def dump(self) -> bytes:
         """The record as written to its file."""

@@ -128,14 +128,15 @@ def test_build_strict_counts_pages_over_the_limit_and_then_writes_nothing(tmp_pa
     strict = run(*args, "--strict")
     assert strict.returncode == 1, strict.stderr
     pdf = tmp_path / "out" / "doc-brief" / "doc-brief-short.pdf"
-    [line] = [line for line in strict.stderr.splitlines() if "pages (the short" in line]
-    assert line.startswith(f"{pdf}: ") and "warning" not in line
+    # A preflight finding on the first page over the limit.
+    [line] = [line for line in strict.stderr.splitlines() if "the short profile allows 1" in line]
+    assert line.startswith(f"{pdf}: p.2: ") and "warning" not in line
     assert not (tmp_path / "out").exists()
 
     relaxed = run(*args)
     assert relaxed.returncode == 0 and pdf.exists()
-    assert [line for line in relaxed.stderr.splitlines() if "pages (the short" in line] == [
-        line.replace(": ", ": warning: ", 1)]
+    assert [line for line in relaxed.stdout.splitlines() if "profile allows 1" in line] == [
+        line.replace(f"{pdf}: p.2: ", f"{pdf} p.2: ")]
     # Up to date, the overrun is still there: repeated, and still fatal under --strict.
     again = run(*args, "--strict")
     assert again.returncode == 1 and line in again.stderr
