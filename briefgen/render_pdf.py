@@ -132,6 +132,65 @@ def _stylesheet(path: Path, roots: tuple[Path, ...]) -> str:
         raise RefusedTemplateFile(f"stylesheet {path} is not UTF-8 text: {exc}") from None
 
 
+_AT_FOOT = ("heading-at-foot", "caption-at-foot")
+
+
+def _headings_moved_on(laid_out, findings, render, check):  # noqa: ANN001, ANN202
+    """Lay out again with each heading or caption at a page foot starting the next page.
+
+    CSS keeps a heading with the line after it (break-after: avoid) but cannot keep it out
+    of the last tenth of a page, where preflight finds it. So a second pass, only when
+    there is such a finding, breaks the page before it (before the block it opens, such
+    as a recommendation or a figure) and keeps that layout if it has fewer findings.
+    render() lays the document out again; check(layout) preflights a layout.
+    """
+    if not any(finding.kind in _AT_FOOT for finding in findings):
+        return laid_out, findings
+    from weasyprint.formatting_structure import boxes
+
+    marked = []
+    for page in laid_out.pages:
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        bottom = top + page_box.height
+        for child in page_box.children:
+            if isinstance(child, boxes.FootnoteAreaBox):
+                bottom = child.position_y
+        limit = top + 0.9 * (bottom - top)
+        stack = [(child, []) for child in page_box.children
+                 if not isinstance(child, (boxes.FootnoteAreaBox, boxes.MarginBox))]
+        while stack:
+            box, ancestors = stack.pop()
+            tag = getattr(box, "element_tag", "")
+            if tag in {"h1", "h2", "h3", "h4", "h5", "h6", "figcaption"} \
+                    and box.position_y >= limit:
+                opener = box
+                for parent in reversed(ancestors):  # the outermost block it opens
+                    first = next((c for c in parent.children
+                                  if isinstance(c, boxes.BlockLevelBox)), None)
+                    if first is not opener or getattr(parent, "element_tag", "") in \
+                            {"main", "body", "html"}:
+                        break
+                    opener = parent
+                marked.append(opener.element)
+                continue
+            if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
+                stack += [(child, [*ancestors, box]) for child in box.children]
+    styles = [(element, element.get("style")) for element in marked if element is not None]
+    for element, style in styles:
+        element.set("style", f"{style or ''};break-before:page")
+    again = render()
+    found = check(again)
+    if len(found) < len(findings):
+        return again, found
+    for element, style in styles:  # the first layout was better: leave the tree as it was
+        if style is None:
+            element.attrib.pop("style", None)
+        else:
+            element.set("style", style)
+    return laid_out, findings
+
+
 def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
                page_limit: int | None = None, audience: str = "") -> Pdf:
     """Return the PDF for html, its page count and its preflight findings.
@@ -167,8 +226,12 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
                    for path in stylesheets]
             laid_out = document.render(stylesheets=css, font_config=fonts)
             # Checked while the layout's boxes and fonts are there, before the PDF is made.
-            findings = preflight.check(laid_out, preflight.bundled_fonts(roots), page_limit,
-                                       audience)
+            bundled = preflight.bundled_fonts(roots)
+            findings = preflight.check(laid_out, bundled, page_limit, audience)
+            laid_out, findings = _headings_moved_on(
+                laid_out, findings,
+                lambda: document.render(stylesheets=css, font_config=fonts),
+                lambda again: preflight.check(again, bundled, page_limit, audience))
             # The layout's garbage goes before the PDF is made, which needs as much again.
             gc.collect()
             # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
