@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
-from . import bibliography
+from . import bibliography, typography
 from .docmodel import (
     Block,
     BlockQuote,
@@ -55,34 +55,6 @@ MEDIA = ("screen", "print")
 # Every type a context may hold; tests/test_safety_templates.py walks contexts for others.
 DATA_TYPES = (dict, list, tuple, str, int, float, bool, type(None), Markup)
 
-_PUNCTUATION = ".,;:!?"
-
-
-def _notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
-    """Attach note calls to the word before them, after its punctuation, as Chicago does.
-
-    "a year [@x]." becomes "a year.[@x]" when citations are notes; with notes hidden the
-    citation disappears with the space before it.
-    """
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, (Cite, Note)) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text.rstrip())
-        elif (isinstance(node, Text) and notes and out and isinstance(out[-1], (Cite, Note))
-              and node.text[:1] in _PUNCTUATION and node.text[:1]):
-            moved = len(node.text) - len(node.text.lstrip(_PUNCTUATION))
-            call = out.pop()
-            if out and isinstance(out[-1], Text):
-                out[-1] = Text(out[-1].text + node.text[:moved])
-            else:
-                out.append(Text(node.text[:moved]))
-            out.append(call)
-            node = Text(node.text[moved:])
-            if not node.text:
-                continue  # so that a note right after the punctuation joins this one
-        out.append(node)
-    return out
-
 
 class _InlineRenderer:
     """Turn Markdown nodes into escaped Markup, numbering notes in the order it meets them."""
@@ -95,19 +67,39 @@ class _InlineRenderer:
         # brackets, and in a source line written out as they stand.
         self.cites: str = "note"
         self.refs = {ref.id: ref for ref in view.all_references}
+        self.language = view.meta.language
+        self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
+
+    def plain(self, text: str | None) -> str | None:
+        """Return a plain field (a caption, a title, a date) with its no-break characters."""
+        return typography.nobreak(text, self.language) if text else text
+
+    def _text(self, text: str, sentence_start: bool = True) -> Markup:
+        """Escape text; where print hyphenates, put long names and amounts in spans."""
+        return (typography.mark_whole_words(text, sentence_start) if self.hyphenated
+                else escape(text))
 
     def run(self, nodes: list[Inline]) -> Markup:
         """Render running text; its citations and notes become numbered note calls."""
+        nodes = [Text(typography.nobreak(n.text, self.language)) if isinstance(n, Text) else n
+                 for n in nodes]
         if self.cites != "note":
             return Markup("").join(self.node(n) for n in nodes)
-        nodes = _notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
+        nodes = typography.notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
         out: list[Markup] = []
+        before = ""  # the running text so far, to tell whether a Text starts a sentence
         for i, node in enumerate(nodes):
             calls = isinstance(node, (Cite, Note))
             if calls and i and isinstance(nodes[i - 1], (Cite, Note)):
                 continue  # already part of the note the group before it became
+            if isinstance(node, Text):
+                start = not before.strip() or typography.starts_sentence(before[-8:])
+                out.append(self._text(node.text, start))
+                before = node.text
+                continue
             if not calls:
                 out.append(self.node(node))
+                before = "x"  # after emphasis, a link, code: within a sentence
                 continue
             group = [node]
             for following in nodes[i + 1:]:
@@ -118,13 +110,22 @@ class _InlineRenderer:
             if call and i and isinstance(nodes[i - 1], Text) and out:
                 # Keep the call with the word before it: a note number never starts a line.
                 head, _, word = nodes[i - 1].text.rpartition(" ")
-                out[-1] = escape(head + " " if head or _ else head)
+                out[-1] = self._text(head + " " if head or _ else head, start)
+                word = self._text(word, not (head or _) and start)
                 if self.medium == "print":  # a word joiner: one element fewer per note
                     call = Markup("%s\u2060%s") % (word, call)
                 else:
                     call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
             out.append(call)
         return Markup("").join(out)
+
+    def unhyphenated(self, nodes: list[Inline]) -> Markup:
+        """Render running text print sets without hyphens: a table cell, a reference."""
+        outer, self.hyphenated = self.hyphenated, False
+        try:
+            return self.run(nodes)
+        finally:
+            self.hyphenated = outer
 
     def attribution(self, nodes: list[Inline], cites: str = "inline") -> Markup:
         """Render a source line: its citations written out in the line, not as notes."""
@@ -136,7 +137,7 @@ class _InlineRenderer:
 
     def node(self, node: Inline) -> Markup:
         """Render one inline node."""
-        if isinstance(node, Text):
+        if isinstance(node, Text):  # in notes and source lines, which print never hyphenates
             return escape(node.text)
         if isinstance(node, Emph):
             return Markup("<em>%s</em>") % self.run(node.children)
@@ -192,8 +193,9 @@ class _InlineRenderer:
         item = self.view.xrefs[target]
         label = self.view.labels[item.kind]
         if item.number is None:
-            return Markup("%s “%s”") % (label.lower(), item.caption)
-        return Markup('<a class="xref" href="#%s-%d">%s %d</a>') % (
+            return Markup("%s “%s”") % (label.lower(), self.plain(item.caption))
+        # "Table\u00a02": the label keeps its number on the line.
+        return Markup('<a class="xref" href="#%s-%d">%s\u00a0%d</a>') % (
             item.kind, item.number, label, item.number)
 
     def cite(self, node: Cite) -> Markup:
@@ -249,17 +251,19 @@ def _block(r: _InlineRenderer, block: BlockView) -> dict[str, Any]:
 def _block_item(r: _InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
     """Render one item of a block: a key point, quote, timeline entry, table or figure."""
     if isinstance(item, QuoteView):
-        return {"text": r.run(item.text), "speaker": item.speaker, "role": item.role,
-                "cite": item.cite, "cite_note": r.cite_id(item.cite)}
+        return {"text": r.run(item.text), "speaker": r.plain(item.speaker),
+                "role": r.plain(item.role), "cite": item.cite, "cite_note": r.cite_id(item.cite)}
     if isinstance(item, EntryView):
-        return {"date": item.date, "date_text": item.date_text, "title": item.title,
+        return {"date": item.date, "date_text": r.plain(item.date_text),
+                "title": r.plain(item.title),
                 "text": r.maybe(item.text), "cite": item.cite, "cite_note": r.cite_id(item.cite)}
     if isinstance(item, TableView):
-        return {"number": item.number, "caption": item.caption, "columns": list(item.columns),
-                "rows": [[r.run(cell) for cell in row] for row in item.rows],
+        return {"number": item.number, "caption": r.plain(item.caption),
+                "columns": [r.plain(column) for column in item.columns],
+                "rows": [[r.unhyphenated(cell) for cell in row] for row in item.rows],
                 "source": r.maybe(item.source, source=True)}
     if isinstance(item, FigureView):
-        return {"number": item.number, "caption": item.caption, "alt": item.alt,
+        return {"number": item.number, "caption": r.plain(item.caption), "alt": item.alt,
                 "src": data_uri(item.image) if item.image else None,
                 "chart": item.chart.svg_uri if item.chart else None,
                 "source": r.maybe(item.source, source=True)}
@@ -270,10 +274,10 @@ def _section(r: _InlineRenderer, section: SectionView) -> dict[str, Any]:
     """Render one section: title, lead, body, then its blocks or its recommendations."""
     lead, body = r.maybe(section.lead), r.blocks(section.body)
     return {
-        "id": section.id, "title": section.title, "number": section.number,
+        "id": section.id, "title": r.plain(section.title), "number": section.number,
         "lead": lead, "body": body,
         "blocks": [_block(r, block) for block in section.blocks],
-        "items": [{"number": item.number, "title": item.title, "text": r.blocks(item.text),
+        "items": [{"number": item.number, "title": r.plain(item.title), "text": r.blocks(item.text),
                    "actors": list(item.actors), "horizon": item.horizon,
                    "priority": item.priority} for item in section.items],
         "contributors": list(section.contributors),
@@ -303,7 +307,8 @@ def _render_in_reading_order(r: _InlineRenderer, view: DocumentView) -> dict[str
         out["assessment"] = None
     sections.update({s.id: _section(r, s) for s in view.sections if s.id == late})
     out["sections"] = [sections[s.id] for s in view.sections]
-    out["references"] = [{"id": ref.id, "entry": r.run(ref.entry)} for ref in view.references]
+    out["references"] = [{"id": ref.id, "entry": r.unhyphenated(ref.entry)}
+                         for ref in view.references]
     return out
 
 
@@ -330,9 +335,9 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         # Serialized and escaped as CSS by the profile (profiles.Theme.css), for a <style>.
         "theme_css": Markup(audience.theme.css()),
         "labels": dict(view.labels),
-        "date_text": view.date_text, "date_year": view.meta.date.year,
+        "date_text": r.plain(view.date_text), "date_year": view.meta.date.year,
         **rendered,
-        "glossary": [(term, expansion) for term, expansion in view.glossary],
+        "glossary": [(term, r.plain(expansion)) for term, expansion in view.glossary],
         "logo": data_uri(view.logo) if view.logo else None,
         "citation_style": view.citation_style,
         "book": _dump(view.book), "reviewer": _dump(view.reviewer),

@@ -38,7 +38,8 @@ def run(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:
 
 
 def flat(text: str) -> str:
-    return " ".join(text.replace("\u00ad", "").split())
+    """Text as a reader compares it: soft hyphens and word joiners (invisible) left out."""
+    return " ".join(text.replace("\u00ad", "").replace("\u2060", "").split())
 
 
 def headings(html: str, tag: str = "h2", word: bool = False) -> list[str]:
