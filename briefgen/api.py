@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from .discover import find_documents
 from .errors import ContentError, Diagnostic, UsageError
+from .loading import load_all, load_document, strict_errors
 from .output import write_atomic
-from .pipeline import build, load_all, load_document, strict_errors
 from .templates import builtin_dir, for_documents
 
 if TYPE_CHECKING:
     from .models import Document
+    from .pipeline import build
 
 __all__ = ["build", "load", "new", "schema", "validate"]  # build: pipeline.build itself
 
@@ -106,3 +107,13 @@ def new(kind: str, path: str | Path) -> tuple[Path, Path]:
         text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
         write_atomic(schema_path, text.encode())
     return target, schema_path
+
+
+def __getattr__(name: str) -> Any:
+    # build is pipeline.build itself, imported when asked for: validate and load need
+    # nothing of the render layer, and start faster without it.
+    if name == "build":
+        from .pipeline import build
+
+        return build
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

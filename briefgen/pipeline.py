@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import state
 from .discover import Job, check_names, find_documents, output_jobs
 from .errors import ContentError, Diagnostic, UsageError
+from .loading import load_all, load_document, strict_errors
 from .output import WriteSet, check_writable
 from .paths import document_name
 from .preflight import Finding, PdfReport
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from .content import LoadedDocument
 
 __all__ = ["FORMATS", "Job", "PdfReport", "Written", "build", "find_documents", "load_all",
-           "load_document", "render", "strict_errors"]
+           "load_document", "render", "strict_errors"]  # the loading verbs re-exported
 
 log = logging.getLogger(__name__)
 
@@ -55,46 +56,6 @@ class Written:
     size: int
     seconds: float
     findings: tuple[Finding, ...] = ()
-
-
-# -- Load ----------------------------------------------------------------------------
-def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
-    """Load one content file against templates' audience profiles and labels.
-
-    Its warnings include missing labels and its overruns of its audiences' length limits.
-    """
-    from .content import load
-    from .labels import load_labels, missing_labels
-    from .view import limit_warnings
-
-    doc = load(path, list(templates.audiences))
-    language = doc.model.meta.language
-    labels = load_labels(templates, language)
-    missing = missing_labels(templates, language)
-    if missing:
-        doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
-                                                  severity="warning"))
-    for audience in doc.model.audiences:
-        doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
-    return doc
-
-
-def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
-    """Load every file, collecting all their errors before raising one ContentError."""
-    docs, problems = [], []
-    for path in files:
-        try:
-            docs.append(load_document(path, templates))
-        except ContentError as exc:
-            problems += exc.diagnostics
-    if problems:
-        raise ContentError(problems)
-    return docs
-
-
-def strict_errors(warnings: list[Diagnostic]) -> list[Diagnostic]:
-    """The warnings as errors, as `strict` reports them."""
-    return [replace(warning, severity="error") for warning in warnings]
 
 
 def _stop_if_strict(warnings: list[Diagnostic], strict: bool) -> None:

@@ -1,0 +1,57 @@
+"""Load content files for a build or a check: validated, with every warning of each edition.
+
+Apart from the pipeline so that `validate` loads nothing of the render layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ContentError, Diagnostic
+from .templates import TemplateSet
+
+if TYPE_CHECKING:
+    from .content import LoadedDocument
+
+__all__ = ["load_all", "load_document", "strict_errors"]
+
+
+def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
+    """Load one content file against templates' audience profiles and labels.
+
+    Its warnings include missing labels and its overruns of its audiences' length limits.
+    """
+    from .content import load
+    from .labels import load_labels, missing_labels
+    from .view import limit_warnings
+
+    doc = load(path, list(templates.audiences))
+    language = doc.model.meta.language
+    labels = load_labels(templates, language)
+    missing = missing_labels(templates, language)
+    if missing:
+        doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
+                                                  severity="warning"))
+    for audience in doc.model.audiences:
+        doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
+    return doc
+
+
+def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:
+    """Load every file, collecting all their errors before raising one ContentError."""
+    docs, problems = [], []
+    for path in files:
+        try:
+            docs.append(load_document(path, templates))
+        except ContentError as exc:
+            problems += exc.diagnostics
+    if problems:
+        raise ContentError(problems)
+    return docs
+
+
+def strict_errors(warnings: list[Diagnostic]) -> list[Diagnostic]:
+    """The warnings as errors, as `strict` reports them."""
+    return [replace(warning, severity="error") for warning in warnings]
