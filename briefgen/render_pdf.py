@@ -201,9 +201,10 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import speedups
+    from . import notefix, speedups
 
     speedups.apply()
+    notefix.apply()  # not a speed-up: without it WeasyPrint 70 can lose a note
 
     roots = tuple(r.resolve() for r in roots)
     fetcher = _fetcher(roots)
