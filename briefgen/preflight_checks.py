@@ -199,9 +199,12 @@ def scan(document: object) -> tuple[list[PageScan], dict[int, object], dict[int,
             if isinstance(child, boxes.FootnoteAreaBox):
                 found.notes_height = child.margin_height()
                 found.bottom = child.position_y
-                for note in child.children:
-                    found.footnotes.add(id(getattr(note, "element", None)))
-                    _collect_text(note, found.text_boxes)
+                # A note displayed as a block is a child of the area; one displayed
+                # inline (footnote-display: inline) is an inline box in the area's lines.
+                for note in child.descendants():
+                    if not isinstance(note, (boxes.TextBox, boxes.LineBox)):
+                        found.footnotes.add(id(getattr(note, "element", None)))
+                _collect_text(child, found.text_boxes)
             elif isinstance(child, boxes.MarginBox):
                 _collect_text(child, found.text_boxes)
             else:

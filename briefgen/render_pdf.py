@@ -176,7 +176,14 @@ def _headings_moved_on(laid_out, findings, render, check):  # noqa: ANN001, ANN2
                 continue
             if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
                 stack += [(child, [*ancestors, box]) for child in box.children]
+    return _with_pages_broken_before(marked, laid_out, findings, render, check)
+
+
+def _with_pages_broken_before(marked, laid_out, findings, render, check):  # noqa: ANN001, ANN202
+    """Lay out again with a page break before each marked element; keep the better layout."""
     styles = [(element, element.get("style")) for element in marked if element is not None]
+    if not styles:
+        return laid_out, findings
     for element, style in styles:
         element.set("style", f"{style or ''};break-before:page")
     again = render()
@@ -189,6 +196,29 @@ def _headings_moved_on(laid_out, findings, render, check):  # noqa: ANN001, ANN2
         else:
             element.set("style", style)
     return laid_out, findings
+
+
+def _sections_moved_on(laid_out, findings, render, check):  # noqa: ANN001, ANN202
+    """Lay out again with a section that follows a gap starting a page of its own.
+
+    A section kept whole at its start (a heading, a lead and the first entries of a list,
+    such as the recommendations) that does not fit leaves the page before it a quarter or
+    more empty: a gap. Started on a new page by a forced break, as a designer would set
+    it, it leaves the page before as the end of a part, which is no gap. Kept only if the
+    layout has fewer findings. render() and check(layout) as for _headings_moved_on.
+    """
+    gaps = {finding.page for finding in findings if finding.kind == "gap"}
+    marked = []
+    for number in sorted(gaps):
+        if number >= len(laid_out.pages):
+            continue
+        box = laid_out.pages[number]._page_box  # the page after the gap (number is 1-based)
+        while getattr(box, "children", None):  # the first block of the page, outermost first
+            box = box.children[0]
+            if getattr(box, "element_tag", "") == "section":
+                marked.append(box.element)
+                break
+    return _with_pages_broken_before(marked, laid_out, findings, render, check)
 
 
 def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
@@ -230,6 +260,10 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
             bundled = preflight.bundled_fonts(roots)
             findings = preflight.check(laid_out, bundled, page_limit, audience)
             laid_out, findings = _headings_moved_on(
+                laid_out, findings,
+                lambda: document.render(stylesheets=css, font_config=fonts),
+                lambda again: preflight.check(again, bundled, page_limit, audience))
+            laid_out, findings = _sections_moved_on(
                 laid_out, findings,
                 lambda: document.render(stylesheets=css, font_config=fonts),
                 lambda again: preflight.check(again, bundled, page_limit, audience))

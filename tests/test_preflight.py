@@ -302,3 +302,21 @@ def test_a_lost_note_fails_the_build_and_writes_nothing(write_doc, tmp_path, mon
     assert main(["build", str(path), "-o", str(out), "-f", "pdf", "-j", "1"]) == 1
     assert "p.1: note 1 is set on no page" in capsys.readouterr().err
     assert not out.exists()
+
+
+INLINE = "<style>.footnote { footnote-display: inline; }</style>"
+
+
+def test_footnotes_displayed_inline_are_found_in_their_lines():
+    """Notes run in (footnote-display: inline) are set, each on its call's page."""
+    assert found(INLINE + NOTES) == []
+
+
+def test_a_lost_footnote_displayed_inline_is_still_found():
+    document = layout(INLINE + NOTES)
+    area = _footnote_area(document.pages[1])
+    line = next(box for box in area.descendants() if type(box).__name__ == "LineBox")
+    notes = [box for box in line.children if getattr(box, "element_tag", "") == "span"]
+    assert notes, "no inline note in the area's first line"
+    line.children = [box for box in line.children if box is not notes[0]]
+    assert [(f.kind, f.page) for f in check(document)] == [("lost-note", 2)]
