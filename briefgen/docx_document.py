@@ -10,13 +10,28 @@ from .docx_text import xml_safe
 if TYPE_CHECKING:
     from .view import DocumentView
 
-__all__ = ["MARGINS_CM", "PAGE_SIZES_CM", "set_page", "set_properties"]
+__all__ = ["MARGINS_CM", "PAGE_SIZES_CM", "drop_leftovers", "set_page", "set_properties"]
 
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 # Left, right, top, bottom; then the header's and footer's distance from the page edge.
 MARGINS_CM = (2.0, 2.0, 2.2, 2.0)
 HEADER_FOOTER_DISTANCE_CM = 1.0
 MAX_CORE_PROPERTY = 255  # characters: python-docx refuses a longer core property
+
+# Parts a reference document brings that say nothing true about the built document: the
+# page-one picture of the (empty) reference, its application statistics ("Microsoft
+# Macintosh Word", one page, no words), Word 2010's copy of the styles (which lacks every
+# style briefgen adds and keeps the reference's language), and customXml data-store items
+# (bibliography sources, SharePoint fields). All are optional in a package (ECMA-376 Part 2,
+# 8.5 and Part 1, 15.2); Word and LibreOffice open the file without them.
+_PACKAGE_LEFTOVERS = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+)
+_DOCUMENT_LEFTOVERS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+)
 
 
 def set_page(document: Any, size: str) -> int:
@@ -53,10 +68,25 @@ def set_properties(document: Any, view: DocumentView) -> None:
     _set_language(document, meta.language)
 
 
+def drop_leftovers(document: Any) -> None:
+    """Drop the reference document's parts that do not describe the built document."""
+    # python-docx writes exactly the parts reachable through relationships, and builds
+    # [Content_Types].xml from them, so dropping a relationship drops its part too.
+    for rels, types in ((document.part.package.rels, _PACKAGE_LEFTOVERS),
+                        (document.part.rels, _DOCUMENT_LEFTOVERS)):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in types]:
+            del rels[rid]
+
+
 def _set_language(document: Any, language: str) -> None:
     """Make language the default of every run, so proofing and hyphenation follow it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+
+    # Word picks the theme's fonts for this language; the reference's may be another.
+    theme_language = document.settings.element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), language)
 
     for defaults in document.styles.element.iter(qn("w:rPrDefault")):
         run_properties = defaults.find(qn("w:rPr"))

@@ -51,7 +51,7 @@ def render_docx(html: str, view: DocumentView, reference: Path,
     environment (see reproducible.zip_date_time).
     """
     from .docx_blocks import BlockWriter
-    from .docx_document import set_page, set_properties
+    from .docx_document import drop_leftovers, set_page, set_properties
     from .reproducible import normalise_zip, zip_date_time
 
     stamp = zip_date_time(view.meta.date, epoch)  # first: a malformed value stops early
@@ -64,6 +64,7 @@ def render_docx(html: str, view: DocumentView, reference: Path,
         from .docx_watermark import add_watermark
         add_watermark(document, xml_safe(view.labels["draft"]), font="Inter")
     set_properties(document, view)
+    drop_leftovers(document)
     # Saved to memory, not to the output file: a save that fails halfway leaves nothing
     # behind, and the pipeline writes the finished bytes atomically.
     out = io.BytesIO()
