@@ -48,6 +48,7 @@ from .view import (
     SectionView,
     TableView,
 )
+from .watermark import watermark_uri
 
 __all__ = ["MEDIA", "DATA_TYPES", "build_context"]
 
@@ -339,6 +340,9 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         **rendered,
         "glossary": [(term, r.plain(expansion)) for term, expansion in view.glossary],
         "logo": data_uri(view.logo) if view.logo else None,
+        # The draft mark as outlines, not text, so no text layer carries its letters.
+        "watermark_svg": (watermark_uri(view.labels["draft"])
+                          if view.meta.status == "draft" else None),
         "citation_style": view.citation_style,
         "book": _dump(view.book), "reviewer": _dump(view.reviewer),
         "linked_refs": sorted(view.linked_refs), "has_notes": view.has_notes,
