@@ -22,6 +22,8 @@ from __future__ import annotations
 import inspect
 import logging
 
+from .recompile import replace_line
+
 __all__ = ["apply"]
 
 log = logging.getLogger(__name__)
@@ -46,19 +48,11 @@ def apply() -> None:
 
 def _no_notes_moved_off(block) -> None:  # noqa: ANN001
     """Recompile `_linebox_layout` with the choice to move notes off the page turned off."""
-    try:
-        lines, first = inspect.getsourcelines(block._linebox_layout)
-    except (OSError, TypeError):
-        lines, first = [], 1
-    source = "".join(lines)
-    if source.count(_REPORT) != 1 or _LOOP not in source:
+    source = inspect.getsource(block._linebox_layout) if hasattr(block, "_linebox_layout") else ""
+    if _LOOP in source:
+        replace_line(block, "_linebox_layout", _REPORT, "report = False")
+    else:
         log.debug("weasyprint's _linebox_layout has changed; its footnotes left as they are")
-        return
-    namespace: dict[str, object] = {}
-    # Blank lines first, so that a traceback names the line of block.py it comes from.
-    source = "\n" * (first - 1) + source.replace(_REPORT, "report = False")
-    exec(compile(source, block.__file__, "exec"), block.__dict__, namespace)
-    block._linebox_layout = namespace["_linebox_layout"]
 
 
 def _no_note_lost(block) -> None:  # noqa: ANN001

@@ -231,10 +231,11 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import notefix, speedups
+    from . import notefix, speedups, tagfix
 
     speedups.apply()
     notefix.apply()  # not a speed-up: without it WeasyPrint 70 can lose a note
+    tagfix.apply()  # /Scope on table headers, for PDF/UA-1
 
     roots = tuple(r.resolve() for r in roots)
     fetcher = _fetcher(roots)

@@ -14,12 +14,6 @@ from briefgen.pipeline import build
 
 pdfua = pytest.importorskip("pdfua", reason="pdfua is not installed (pip install -e '.[test]')")
 
-# WeasyPrint 70 ties header cells to data cells by /Headers on each /TD and /ID on each
-# /TH, and ignores HTML's scope="col" (weasyprint/pdf/tags.py writes no /Scope). pdfua
-# counts only /TH cells that carry /Scope or /Headers, so it reports every table.
-TABLE_SCOPE = "UA-15-003"
-
-
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory: pytest.TempPathFactory, write_doc_module) -> dict[str, object]:
     """Build the academic brief and report, and a small draft brief, as PDF."""
@@ -51,15 +45,33 @@ def findings(pdf) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("name", ["brief", "report", "draft"])
-def test_pdf_passes_pdfua_except_table_scope(pdfs, name):
-    assert [f for f in findings(pdfs[name]) if f[0] != TABLE_SCOPE] == []
+def test_pdf_passes_pdfua(pdfs, name):
+    """No finding, table headers' /Scope (UA-15-003, briefgen/tagfix.py) included."""
+    assert findings(pdfs[name]) == []
 
 
-@pytest.mark.xfail(strict=True, reason="WeasyPrint 70 writes no /Scope on /TH; pdfua counts "
-                   "only /TH attributes (see TABLE_SCOPE); needs a post-process in render_pdf")
-@pytest.mark.parametrize("name", ["brief", "report"])
-def test_table_header_cells_carry_scope(pdfs, name):
-    assert [f for f in findings(pdfs[name]) if f[0] == TABLE_SCOPE] == []
+def test_table_header_cells_name_their_scope(pdfs):
+    import pikepdf
+
+    with pikepdf.open(pdfs["report"]) as pdf:
+        scopes = [str(node.A.Scope) for node in _struct_elements(pdf.Root.StructTreeRoot)
+                  if node.get("/S") == "/TH"]
+    assert scopes and set(scopes) == {"/Column"}
+
+
+def _struct_elements(node):
+    """Yield every structure element below node."""
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf_array()) else [kids] if kids else []):
+        if isinstance(kid, dict) or hasattr(kid, "get") and kid.get("/S") is not None:
+            yield kid
+            yield from _struct_elements(kid)
+
+
+def pikepdf_array():
+    import pikepdf
+
+    return pikepdf.Array
 
 
 def test_draft_text_layer_has_no_watermark_letters(pdfs):
