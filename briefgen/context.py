@@ -300,12 +300,10 @@ def _render_in_reading_order(r: _InlineRenderer, view: DocumentView) -> dict[str
     }
     late = "recommendations" if view.assessment is not None else None
     sections = {s.id: _section(r, s) for s in view.sections if s.id != late}
-    if view.assessment is not None:
-        out["assessment"] = {"strengths": [r.run(s) for s in view.assessment.strengths],
-                             "gaps": [r.run(g) for g in view.assessment.gaps],
-                             "verdict": r.blocks(view.assessment.verdict)}
-    else:
-        out["assessment"] = None
+    out["assessment"] = None if view.assessment is None else {
+        "strengths": [r.run(s) for s in view.assessment.strengths],
+        "gaps": [r.run(g) for g in view.assessment.gaps],
+        "verdict": r.blocks(view.assessment.verdict)}
     sections.update({s.id: _section(r, s) for s in view.sections if s.id == late})
     out["sections"] = [sections[s.id] for s in view.sections]
     out["references"] = [{"id": ref.id, "entry": r.unhyphenated(ref.entry)}
@@ -321,8 +319,7 @@ def _dump(model: BaseModel | None) -> dict[str, Any] | None:
 def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
     """Return the data the page template of view renders in medium ("screen" or "print").
 
-    The top-level names are `doc` (the edition), `labels`, `notes` (a list of
-    {number, text}) and `medium`; render_page adds `css`.
+    Names: `doc`, `labels`, `notes` ({number, text}), `medium`; render_page adds `css`.
     """
     if medium not in MEDIA:
         raise ValueError(f"medium must be one of {MEDIA}, not {medium!r}")
