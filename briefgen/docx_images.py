@@ -17,6 +17,7 @@ from lxml.etree import _Element
 from .chartcache import CHART_SIZE_CM
 from .docx_errors import element_error
 from .docx_text import xml_safe
+from .images import normalised
 
 if TYPE_CHECKING:
     from .chartcache import ChartView
@@ -70,13 +71,11 @@ def _data_uri_image(el: _Element) -> bytes:
 def _readable_image(el: _Element, data: bytes) -> tuple[bytes, tuple[int, int]]:
     """Return image bytes python-docx can place, and their size in pixels.
 
-    Pillow reads the header only. A JPEG python-docx cannot read (no JFIF or Exif header,
-    which its docx/image/ requires) is re-encoded by Pillow, which writes JFIF.
+    Pillow reads the header only. What python-docx cannot read (a JPEG without a JFIF or
+    Exif header, a density of zero) is re-encoded as content images are (images.py).
     """
     import warnings
 
-    from docx.image.exceptions import UnrecognizedImageError
-    from docx.image.image import Image as DocxImage
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -88,12 +87,7 @@ def _readable_image(el: _Element, data: bytes) -> tuple[bytes, tuple[int, int]]:
                     raise ValueError(f"a {kind} image")
                 if min(size) < 1:
                     raise ValueError("an image of no pixels")
-                try:
-                    DocxImage.from_blob(data)
-                except UnrecognizedImageError:
-                    out = io.BytesIO()
-                    image.convert("RGB").save(out, "JPEG", quality=95)
-                    data = out.getvalue()
+            data = normalised(data)
     except UnidentifiedImageError:
         raise element_error(el, "the data: URI holds no PNG or JPEG image") from None
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning,

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
-from fontTools.pens.svgPathPen import SVGPathPen
-from fontTools.pens.transformPen import TransformPen
-from fontTools.ttLib import TTFont
-
 from .paths import builtin_dir
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 FONTS = ("Inter-Bold.otf", "NotoNaskhArabic-Bold.ttf")
 WIDTH, HEIGHT, SIZE, ANGLE = 600, 850, 160, -55
@@ -27,6 +27,8 @@ COLOUR, OPACITY = "#b4462b", 0.12
 @cache
 def _font(name: str) -> TTFont:
     """Return a bundled font, opened once."""
+    from fontTools.ttLib import TTFont  # only drafts need it: 0.1 s spared for the rest
+
     return TTFont(builtin_dir() / "fonts" / name, lazy=True)
 
 
@@ -43,6 +45,9 @@ def _glyph(char: str) -> tuple[TTFont, str] | None:
 @lru_cache(maxsize=16)
 def watermark_svg(word: str) -> str:
     """Return an SVG page image with word drawn as outlines, centred and turned diagonal."""
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+
     placed = [found for found in map(_glyph, word) if found is not None]
     advances = [font["hmtx"][glyph][0] * SIZE / font["head"].unitsPerEm
                 for font, glyph in placed]

@@ -42,6 +42,23 @@ MINIMAL = textwrap.dedent("""\
       - {id: doe2024, type: book, authors: ["Doe, Jane"], title: "A Book", date: 2024}
     """)
 
+# The minimal brief for two audiences, and with a chart (state and write-safety tests).
+TWO_AUDIENCES = MINIMAL.replace("audiences: [academic]", "audiences: [academic, public]")
+CHART = MINIMAL.replace(
+    '  economic: {title: "Economy", lead: "Lead.", body: "Economy body."}\n',
+    textwrap.indent(textwrap.dedent("""\
+        economic:
+          title: "Economy"
+          lead: "Lead."
+          body: "Economy body."
+          figures:
+            - caption: "Exports"
+              alt: "Bar chart of exports: 1 in 2020, 2 in 2021."
+              chart: {type: bar, series: [{name: "Exports", points: [["2020", 1], ["2021", 2]]}]}
+        """), "  "))
+assert CHART != MINIMAL
+
+
 
 def need(tool: str) -> None:
     """Skip the calling test, with a reason, when a system tool is not installed."""

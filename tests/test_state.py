@@ -6,28 +6,12 @@ import logging
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, ROOT
+from conftest import CHART, MINIMAL, ROOT, TWO_AUDIENCES
 
 from briefgen.pipeline import build
-
-TWO_AUDIENCES = MINIMAL.replace("audiences: [academic]", "audiences: [academic, public]")
-CHART = MINIMAL.replace(
-    '  economic: {title: "Economy", lead: "Lead.", body: "Economy body."}\n',
-    textwrap.indent(textwrap.dedent("""\
-        economic:
-          title: "Economy"
-          lead: "Lead."
-          body: "Economy body."
-          figures:
-            - caption: "Exports"
-              alt: "Bar chart of exports: 1 in 2020, 2 in 2021."
-              chart: {type: bar, series: [{name: "Exports", points: [["2020", 1], ["2021", 2]]}]}
-        """), "  "))
-assert CHART != MINIMAL
 
 
 def names(written) -> list[str]:
