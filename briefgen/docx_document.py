@@ -8,14 +8,12 @@ from typing import TYPE_CHECKING, Any
 from .docx_text import xml_safe
 
 if TYPE_CHECKING:
+    from .theme import Theme
     from .view import DocumentView
 
-__all__ = ["MARGINS_CM", "PAGE_SIZES_CM", "drop_leftovers", "set_page", "set_properties"]
+__all__ = ["PAGE_SIZES_CM", "drop_leftovers", "set_page", "set_properties"]
 
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
-# Left, right, top, bottom; then the header's and footer's distance from the page edge.
-MARGINS_CM = (2.0, 2.0, 2.2, 2.0)
-HEADER_FOOTER_DISTANCE_CM = 1.0
 MAX_CORE_PROPERTY = 255  # characters: python-docx refuses a longer core property
 
 # Parts a reference document brings that say nothing true about the built document: the
@@ -34,19 +32,33 @@ _DOCUMENT_LEFTOVERS = (
 )
 
 
-def set_page(document: Any, size: str) -> int:
-    """Give the document's section the page size and margins; return the text width (EMU)."""
-    from docx.shared import Cm
+def set_page(document: Any, size: str, theme: Theme | None = None) -> int:
+    """Give the document's section the page size and theme's geometry; return the text width.
+
+    The width is in EMU. theme (docx_theme.applied_theme): the margins, header and footer
+    distances and first-page rule it sets; what it leaves unset stays the reference
+    document's, or if the reference has none, is the built-in theme's. The PDF reads the
+    same values from Theme.css.
+    """
+    from docx.shared import Cm, Mm
+
+    from .theme import Theme
 
     document.element.body.get_or_add_sectPr()  # a reference document may lack one
     section = document.sections[0]
     width, height = PAGE_SIZES_CM[size]
-    left, right, top, bottom = MARGINS_CM
     section.page_width, section.page_height = Cm(width), Cm(height)
-    section.left_margin, section.right_margin = Cm(left), Cm(right)
-    section.top_margin, section.bottom_margin = Cm(top), Cm(bottom)
-    section.header_distance = section.footer_distance = Cm(HEADER_FOOTER_DISTANCE_CM)
-    section.different_first_page_header_footer = True
+    theme = theme or Theme()
+    full = theme.resolved()
+    for side, value in zip(("top", "right", "bottom", "left"), full.margins_mm(), strict=True):
+        name = f"{side}_margin"
+        if getattr(theme.margins, side, None) is not None or getattr(section, name) is None:
+            setattr(section, name, Mm(value))
+    for name, value in (("header_distance", theme.header), ("footer_distance", theme.footer)):
+        if value is not None or getattr(section, name) is None:
+            setattr(section, name, Mm(getattr(full, name.split("_")[0])))
+    if theme.first_page_header is not None or not section.different_first_page_header_footer:
+        section.different_first_page_header_footer = not full.first_page_header
     return section.page_width - section.left_margin - section.right_margin
 
 

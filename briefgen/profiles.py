@@ -1,63 +1,22 @@
 """Audience profiles: what each variant shows, how long it may run, and its look.
 
 One YAML file per profile in a templates folder's audiences/ (see templates.py for how
-folders are searched); validated against these models.
+folders are searched); validated against these models. A profile's `theme` is a
+theme.Theme; templates.TemplateSet.audience gives it merged over the project's theme file.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from .bibliography import sort_references
 from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model, Reference
+from .theme import Theme, css_string
 
 __all__ = ["AudienceProfile", "Limits", "Theme", "css_string"]
-
-_COLOUR = r"#[0-9A-Fa-f]{6}"
-Colour = Annotated[str, Field(pattern=rf"^{_COLOUR}$", description="#rrggbb")]
-# A font family name as a user types it; written into the CSS as an escaped string.
-FontName = Annotated[str, Field(min_length=1, max_length=100)]
-
-
-class Theme(Model):
-    """Colours and fonts; each replaces one custom property of the stylesheet."""
-
-    primary: Colour | None = Field(None, description="Headings, title, table heads.")
-    accent: Colour | None = Field(None, description="Numbers, rules, the key-messages box.")
-    tint: Colour | None = Field(None, description="Background of boxes.")
-    serif: FontName | None = Field(None, description="Body font family, e.g. 'Georgia'.")
-    sans: FontName | None = Field(None, description="Heading font family, e.g. 'Arial'.")
-
-    def css(self) -> str:
-        """Return the :root rule that applies this theme, or '' if it changes nothing.
-
-        The result is CSS a <style> element may hold as it stands: colours are checked
-        again here, and font names are CSS strings in which anything but letters, digits,
-        spaces and - _ . , ' is a CSS escape, so no value can end a string, a rule or
-        the <style> element.
-        """
-        colours = {"primary": self.primary, "accent": self.accent, "tint": self.tint}
-        values = {name: value for name, value in colours.items()
-                  if value and re.fullmatch(_COLOUR, value)}
-        if self.serif:
-            values["serif"] = f"{css_string(self.serif)}, serif"
-        if self.sans:
-            values["sans"] = f"{css_string(self.sans)}, sans-serif"
-        rules = "; ".join(f"--{k}: {v}" for k, v in values.items())
-        return f":root {{ {rules} }}" if rules else ""
-
-
-def css_string(text: str) -> str:
-    """Return text as a double-quoted CSS string, escaping all but plain characters.
-
-    CSS escapes (CSS Syntax 3, 4.3.7): a backslash, the code point in hex, and a space
-    that ends the escape. See https://www.w3.org/TR/css-syntax-3/#consume-escaped-code-point
-    """
-    return '"' + "".join(ch if ch.isalnum() or ch in " -_.,'" else f"\\{ord(ch):x} "
-                         for ch in text) + '"'
 
 
 class Limits(Model):

@@ -6,6 +6,9 @@ can extend the built-in of the same name as "!builtin/<name>" (as in Pelican's
 `!simple/`). Templates render in Jinja2's sandbox with autoescaping and StrictUndefined,
 on plain data (context.py).
 
+A project's `theme.yaml` (theme.py) sets its colours, fonts and page geometry; each
+audience profile's theme goes over it (`TemplateSet.audience`).
+
 Every file read from a template folder passes one gate, `read_template_file` (through
 `TemplateSet.find`/`read` for most callers): the path is resolved, a symbolic link is
 followed only while its target stays inside that same template folder, and only
@@ -26,11 +29,13 @@ from .paths import builtin_dir
 
 if TYPE_CHECKING:
     from .profiles import AudienceProfile
+    from .theme import Theme
 
 __all__ = ["MAX_TEMPLATE_FILE_BYTES", "RefusedTemplateFile", "TemplateSet", "builtin_dir",
            "check_template_file", "for_documents", "read_template_file"]
 
 PARTS = ("html", "css", "audiences", "docx", "labels", "fonts")
+THEME_FILE = "theme.yaml"  # a project's own theme (theme.py); the built-in one is in code
 # The largest file read from a template folder. The bundled fonts are under 1 MB each and a
 # Word reference document is a few hundred KB; 20 MB leaves room for a user's own fonts
 # while a mistaken (or hostile) huge file is refused before it is read into memory.
@@ -96,14 +101,16 @@ def project_templates(document: Path) -> Path | None:
 
     Like MkDocs' custom_dir, it sits beside the content: the nearest folder named
     `templates` in the document's folder or one of its parents that holds at least one of
-    html/, css/, audiences/, docx/, labels/ or fonts/. briefgen's own folder never counts.
+    html/, css/, audiences/, docx/, labels/ or fonts/, or a theme.yaml. briefgen's own
+    folder never counts.
     """
     builtin = builtin_dir().resolve()
     for folder in document.resolve().parents:
         candidate = folder / "templates"
         if candidate.resolve() == builtin:
             return None
-        if candidate.is_dir() and any((candidate / part).is_dir() for part in PARTS):
+        if candidate.is_dir() and (any((candidate / part).is_dir() for part in PARTS)
+                                   or (candidate / THEME_FILE).is_file()):
             return candidate.resolve()
     return None
 
@@ -265,10 +272,52 @@ class TemplateSet:
         return found
 
     def audience(self, name: str) -> AudienceProfile:
-        """Return the named profile or raise UsageError listing the available ones."""
+        """Return the named profile, its theme over the project's, or raise a UsageError.
+
+        The UsageError for an unknown name lists the available ones. Every reader of
+        `audience.theme` (the CSS, the charts, Word) sees the merged theme; what neither
+        sets stays unset, for Theme.resolved and docx_theme to tell apart.
+        """
         if name not in self.audiences:
             raise UsageError(f"unknown audience '{name}'. Available: {self.describe_audiences()}")
-        return self.audiences[name][0]
+        profile = self.audiences[name][0]
+        if self.theme is None:
+            return profile
+        return profile.model_copy(update={"theme": profile.theme.over(self.theme)})
+
+    @cached_property
+    def theme(self) -> Theme | None:
+        """The project's theme: the first user folder's theme.yaml, validated; else None.
+
+        A wrong file is a UsageError (exit 2) listing each problem at its file:line:col,
+        as wrong labels are.
+        """
+        from pydantic import ValidationError
+
+        from .loader import load_yaml
+        from .theme import Theme
+
+        for folder in self.user_dirs:
+            path = folder / THEME_FILE
+            if not os.path.lexists(path):
+                continue
+            check_template_file(path, folder)  # load_yaml then reads what was checked
+            smap = None
+            try:
+                data, smap = load_yaml(path)
+                if smap.problems:
+                    raise ContentError(smap.problems)
+                return Theme.model_validate(data)
+            except ContentError as exc:
+                if exc.diagnostics[0].message.startswith("the file is empty"):
+                    return Theme()  # all comments, or nothing yet: the built-in look
+                problems = exc.diagnostics
+            except ValidationError as exc:
+                from .diagnostics import pydantic_diagnostics
+                problems = pydantic_diagnostics(exc, smap, Theme)
+            raise UsageError("wrong theme file; fix it, or delete the key to use the "
+                             "built-in value:\n" + "\n".join(str(d) for d in problems))
+        return None
 
     def describe_audiences(self) -> str:
         """List the available audiences and the folders they come from, for a message."""

@@ -19,11 +19,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from briefgen.theme import DEFAULTS
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx" / "reference.docx"
 
-SERIF, SANS = "Charis SIL", "Inter"
+# The built-in theme's fonts and colours (briefgen/theme.py); every build applies the theme
+# to these styles again (briefgen/docx_theme.py), so this file only gives them a start.
+SERIF, SANS = DEFAULTS.serif, DEFAULTS.sans
 ARABIC = "Noto Naskh Arabic"  # Word's complex-script font: Urdu terms in Arabic script
-INK, MUTED, PRIMARY, ACCENT, TINT, RULE = "1C2329", "5A6570", "14395C", "B4462B", "EDF2F6", "C7D1DA"
+INK, MUTED, PRIMARY, ACCENT, TINT, RULE = (
+    getattr(DEFAULTS, role).lstrip("#").upper()
+    for role in ("ink", "muted", "primary", "accent", "tint", "rule"))
 
 # name: (based on, font, size pt, colour, bold, italic, space before, space after, extras)
 PARAGRAPH_STYLES = {
@@ -93,6 +99,9 @@ CHARACTER_STYLES = {
     "Footnote Reference": (None, ACCENT, False, False, True),
     "Citation": (None, None, False, False, False),
     "Code": ("DejaVu Sans Mono", None, False, False, False),
+    # The recommendations' labels; docx_theme shades them as brief.css's badges.
+    "Priority High": (SANS, "FFFFFF", True, False, False),
+    "Badge": (SANS, PRIMARY, True, False, False),
 }
 
 
