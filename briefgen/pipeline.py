@@ -254,12 +254,24 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
 
 
 def _preflight_errors(reports: list[PdfReport], strict: bool) -> list[Diagnostic]:
-    """The findings that stop a build: lost notes, and under strict every one."""
-    return [Diagnostic(report.file, None, None,
-                       f"p.{finding.page}" if finding.page is not None else "",
-                       finding.message)
-            for report in reports for finding in report.findings
-            if strict or finding.severity == "error"]
+    """The findings that stop a build: lost notes, and under strict every one.
+
+    A WeasyPrint warning (a stylesheet's) is the same for every PDF: it is given once.
+    """
+    errors: list[Diagnostic] = []
+    seen: set[str] = set()
+    for report in reports:
+        for finding in report.findings:
+            if not (strict or finding.severity == "error"):
+                continue
+            if finding.kind == "weasyprint":
+                if finding.message in seen:
+                    continue
+                seen.add(finding.message)
+            errors.append(Diagnostic(report.file, None, None,
+                                     f"p.{finding.page}" if finding.page is not None else "",
+                                     finding.message))
+    return errors
 
 
 def _log_findings(report: PdfReport) -> None:

@@ -33,6 +33,8 @@ KINDS = {
     "page-limit": ("page limit exceeded", "page limits exceeded"),
     "font": ("font not bundled", "fonts not bundled"),
     "overflow": ("line overflowing", "lines overflowing"),
+    # Not from the boxes: WeasyPrint's own warnings (render_pdf), such as a stylesheet typo.
+    "weasyprint": ("WeasyPrint warning", "WeasyPrint warnings"),
 }
 RUNT = 0.2  # a page, not the last, whose text fills less than this share is a runt
 GAP = 0.25  # a page whose text area ends more than this share empty, not at a forced break
@@ -109,8 +111,19 @@ def json_text(reports: list[PdfReport]) -> str:
 
 
 def text_lines(reports: list[PdfReport], counts: bool = True) -> list[str]:
-    """Each finding as `file p.N: what`, then (counts) one line of counts per PDF."""
-    lines = [finding.where(report.file) for report in reports for finding in report.findings]
+    """Each finding as `file p.N: what`, then (counts) one line of counts per PDF.
+
+    A WeasyPrint warning that every edition repeats (a stylesheet's typo) is shown once.
+    """
+    seen: set[str] = set()
+    lines = []
+    for report in reports:
+        for finding in report.findings:
+            if finding.kind == "weasyprint":
+                if finding.message in seen:
+                    continue
+                seen.add(finding.message)
+            lines.append(finding.where(report.file))
     for report in reports if counts else []:
         again = "" if report.rendered else " (up to date)"
         pages = f"{report.pages} page{'s' if report.pages != 1 else ''}, " if report.pages \

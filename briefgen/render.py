@@ -2,8 +2,10 @@
 
 The one place that chooses by format: the screen page is the HTML edition and what the
 Word file is made from; the print page is what WeasyPrint lays out as the PDF. One view
-of the document is built per edition and shared by its formats. `render_in_process`
-renders a build's editions in this process (tasks.render_with_executor, elsewhere).
+of the document is built per edition and shared by its formats. Word's contents take
+their page numbers from the print page's layout: the PDF's, when the edition renders one,
+else a layout made for them alone. `render_in_process` renders a build's editions in this
+process (tasks.render_with_executor, elsewhere).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from .content import LoadedDocument
     from .preflight import Finding
     from .profiles import AudienceProfile
+    from .render_pdf import Pdf
     from .templates import TemplateSet
     from .view import DocumentView
 
@@ -39,7 +42,7 @@ class Output(NamedTuple):
     data: bytes
     pages: int | None  # PDF only
     seconds: float
-    findings: tuple[Finding, ...] = ()  # PDF only: what preflight found (preflight.py)
+    findings: tuple[Finding, ...] = ()  # PDF only: what preflight and WeasyPrint found
 
 # The library each format lays out with, imported ahead by import_renderers.
 _LIBRARIES = {"pdf": "weasyprint", "docx": "docx"}
@@ -109,26 +112,44 @@ def render_edition(view: DocumentView, formats: Iterable[str], templates: Templa
     start = time.perf_counter()
     css = templates.read_text("css/brief.css")
     # The page on screen, which Word is made from too; the PDF prints its own (render_page).
-    html = render_page(view, templates, css) if {"html", "docx"} & set(formats) else ""
+    # The HTML file carries web fonts; Word embeds its own (docx_fonts), so its page has none.
+    html = render_page(view, templates, css) if "html" in formats else ""
+    source = render_page(view, templates, css, web_fonts=False) if "docx" in formats else ""
     shared += time.perf_counter() - start
-    results = {}
-    for fmt in formats:
+    results: dict[str, Output] = {}
+    anchors: dict[str, int] | None = None  # the print page's {id: page}, once laid out
+    # The PDF first: Word's contents take their page numbers from its layout.
+    for fmt in sorted(formats, key=lambda fmt: fmt != "pdf"):
         start = time.perf_counter()
         pages, findings = None, ()
         if fmt == "html":
             data = html.encode("utf-8")
         elif fmt == "pdf":
-            from .render_pdf import render_pdf
-            data, pages, found = render_pdf(
-                render_page(view, templates, css, "print"), [templates.find("css/fonts.css")],
-                templates.dirs, view.audience.limits.for_kind(view.kind).pages,
-                view.audience.name)
+            data, pages, found, anchors = _print(view, templates, css, write=True)
             findings = tuple(found)
         else:
+            from .docx_settings import WordExtras
             from .render_docx import render_docx
-            data = render_docx(html, view, templates.find("docx/reference.docx"), epoch)
+            if anchors is None and _CONTENTS in source:
+                anchors = _print(view, templates, css, write=False).anchors
+            data = render_docx(source, view, templates.find("docx/reference.docx"), epoch,
+                               WordExtras(anchors or {}, templates))
         results[fmt] = Output(data, pages, shared + time.perf_counter() - start, findings)
-    return results
+    return {fmt: results[fmt] for fmt in formats}
+
+
+_CONTENTS = 'data-docx="toc"'  # the page has a contents list (templates/html/blocks/toc.html)
+
+
+def _print(view: DocumentView, templates: TemplateSet, css: str, write: bool) -> Pdf:
+    """Lay out the print page; return its Pdf (write: with the PDF's bytes)."""
+    from .render_html import render_page
+    from .render_pdf import render_pdf
+
+    return render_pdf(render_page(view, templates, css, "print"),
+                      [templates.find("css/fonts.css")], templates.dirs,
+                      view.audience.limits.for_kind(view.kind).pages, view.audience.name,
+                      inline=(templates.find("css/brief.css"),), write=write)
 
 
 def render_outputs(doc: LoadedDocument, audience: str, formats: Iterable[str],

@@ -4,7 +4,9 @@ WeasyPrint is imported here and nowhere else, so commands that do not print a PD
 pay for it (about 0.6 s). Resources come only from data: URIs and the template folders,
 read through their one gate (templates.read_template_file); every other URL is refused,
 and WeasyPrint's own error log fails the build rather than leaving a PDF with a hole in it.
-The laid-out document is preflighted (preflight.py) before it is written, from its boxes.
+Its warnings (a typo in a stylesheet) are findings of kind "weasyprint", once each, naming
+the stylesheet and line. The laid-out document is preflighted (preflight.py) before it is
+written, from its boxes; the page of each element id is returned, for Word's contents.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import gc
 import logging
 import mimetypes
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,18 +33,58 @@ __all__ = ["Pdf", "render_pdf"]
 class Pdf(NamedTuple):
     """A rendered PDF: its bytes, its number of pages, and what preflight found in it."""
 
-    data: bytes
+    data: bytes  # empty when only laid out (write=False)
     pages: int
     findings: list[preflight.Finding]
+    anchors: dict[str, int] = {}  # each element id: the page it is on (1-based)
 
 
 class _Collect(logging.Handler):
+    """Keep WeasyPrint's errors, and its warnings with the stylesheet being read."""
+
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.messages: list[str] = []
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []  # errors
+        self.warnings: dict[tuple[Path | None, str], None] = {}  # in order, once each
+        self.sheet: Path | None = None  # the stylesheet file being parsed, if any
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.levelno >= logging.ERROR:
+            self.messages.append(record.getMessage())
+        else:
+            self.warnings[self.sheet, record.getMessage()] = None
+
+
+_AT = re.compile(r" at (\d+):(\d+)")  # WeasyPrint's place in a stylesheet: "at line:column"
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+
+
+def _warnings(collector: _Collect, html: str,
+              inline: dict[Path, str]) -> list[preflight.Finding]:
+    """WeasyPrint's warnings as findings, each naming its stylesheet, line and column.
+
+    A warning about the page's <style> names the inline stylesheet holding the line it
+    points at (inline: {path: text} of the stylesheets the page template puts there).
+    """
+    # Where each inline stylesheet starts in the page's <style> elements: (line, lines).
+    starts = {path: (style[:style.index(text)].count("\n") + 1, text.count("\n") + 1)
+              for style in _STYLE.findall(html) for path, text in inline.items()
+              if text and text in style}
+    findings = {}
+    for sheet, message in collector.warnings:
+        at = _AT.search(message)
+        place = f"{sheet}" if sheet else "the page's <style>"
+        if at and sheet is None:
+            line, column = int(at[1]), int(at[2])
+            place += f", line {line}"
+            for path, (start, count) in starts.items():
+                if start <= line < start + count:
+                    place = f"{path}:{line - start + 1}:{column}"
+        elif at:
+            place += f":{at[1]}:{at[2]}"
+        text = _AT.sub("", message, count=1).rstrip(".")
+        findings[f"{place}: WeasyPrint: {text}"] = None
+    return [preflight.Finding("weasyprint", None, message) for message in findings]
 
 
 class _CollectorPause:
@@ -222,11 +265,14 @@ def _sections_moved_on(laid_out, findings, render, check):  # noqa: ANN001, ANN2
 
 
 def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
-               page_limit: int | None = None, audience: str = "") -> Pdf:
-    """Return the PDF for html, its page count and its preflight findings.
+               page_limit: int | None = None, audience: str = "",
+               inline: tuple[Path, ...] = (), write: bool = True) -> Pdf:
+    """Return the PDF for html, its page count, its findings and the page of each id.
 
     stylesheets come from the template roots; page_limit: the audience profile's limit of
-    pages (None: no limit), audience: its name, for the finding.
+    pages (None: no limit), audience: its name, for the finding. inline: the stylesheets
+    the page holds in its <style>, to name in warnings. write: False lays the page out
+    and returns no PDF bytes (for Word's contents, when no PDF is asked for).
     """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -253,9 +299,13 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
                                        url_fetcher=fetcher)
             # Read through the gate, as every file of a template folder is; relative URLs
             # in a stylesheet (its fonts) resolve against where it lies.
-            css = [weasyprint.CSS(string=_stylesheet(path, roots), base_url=path.as_uri(),
-                                  url_fetcher=fetcher, font_config=fonts)
-                   for path in stylesheets]
+            css = []
+            for path in stylesheets:
+                collector.sheet = path
+                css.append(weasyprint.CSS(string=_stylesheet(path, roots),
+                                          base_url=path.as_uri(), url_fetcher=fetcher,
+                                          font_config=fonts))
+            collector.sheet = None
             laid_out = document.render(stylesheets=css, font_config=fonts)
             # Checked while the layout's boxes and fonts are there, before the PDF is made.
             bundled = preflight.bundled_fonts(roots)
@@ -271,7 +321,11 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
             # The layout's garbage goes before the PDF is made, which needs as much again.
             gc.collect()
             # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
-            pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+            pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True) if write else b""
+            anchors: dict[str, int] = {}
+            for number, page in enumerate(laid_out.pages, 1):
+                for anchor in page.anchors:
+                    anchors.setdefault(anchor, number)
     finally:
         # WeasyPrint copies the @font-face files into a temporary folder that it removes
         # when the configuration is garbage-collected, which may be never (cli.run).
@@ -283,4 +337,6 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     if collector.messages:
         raise BriefgenError("the PDF could not be laid out cleanly: "
                             + "; ".join(collector.messages))
-    return Pdf(pdf, len(laid_out.pages), findings)
+    sources = {path: _stylesheet(path, roots) for path in inline}
+    findings += _warnings(collector, html, sources)
+    return Pdf(pdf, len(laid_out.pages), findings, anchors)
