@@ -111,8 +111,8 @@ class BlockWriter:
 
     def _write_loose(self, loose: list[Any]) -> None:
         """Write text and inline elements found between blocks as one paragraph, if any."""
-        if not any(isinstance(item, str) and item.strip() or not isinstance(item, str)
-                   for item in loose):
+        if not any(item.strip() if isinstance(item, str) else item.get("data-docx") != "skip"
+                   for item in loose):  # only white space and elements left out
             return
         paragraph = self.new_paragraph(STYLES["text outside any paragraph"])
         for item in loose:

@@ -19,9 +19,13 @@ def shorten(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def element_error(el: _Element, problem: str) -> UsageError:
-    """Return a UsageError naming the element of a template's HTML that Word cannot take."""
+def element_error(el: _Element, problem: str, where: str = "") -> UsageError:
+    """Return a UsageError naming the element of a template's HTML that Word cannot take.
+
+    where: the template's "file:line" the element comes from, when it is known.
+    """
     shown = " ".join(f'{name}="{shorten(value)}"' for name, value in el.attrib.items()
                      if name in IDENTIFYING_ATTRIBUTES)
-    return UsageError(f"the Word file cannot be made from <{el.tag}{' ' if shown else ''}"
+    return UsageError(f"{where + ': ' if where else ''}"
+                      f"the Word file cannot be made from <{el.tag}{' ' if shown else ''}"
                       f"{shown}> in the HTML of your templates: {problem}")

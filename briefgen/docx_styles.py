@@ -1,10 +1,13 @@
 """Declare which Word style each piece of the page's HTML becomes, and find those styles.
 
-STYLES is the one table of the mapping (README prints it); ROLES lists the data-docx
-values that are instructions rather than style names. Any other data-docx value names a
-style: a paragraph style on an element in block position, a character style inline, a
-table style on a table. StyleBook finds a style in the reference document by name, as
-Word does (without regard to case), and adds one the document lacks.
+The contract between templates and the Word writer, in three tables the README prints:
+STYLES maps elements onto styles; ROLES lists the data-docx values that are instructions
+rather than style names; TEMPLATE_STYLES lists the styles briefgen's own templates name.
+Any other data-docx value must name a style of the reference document (docx_contract
+checks it): a paragraph style on an element in block position, a character style inline,
+a table style on a table. StyleBook finds a style in the reference document by name, as
+Word does (without regard to case), and adds one of the tables' the document lacks.
+UNMAPPED_TAGS are the elements Word has nothing for.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 from .docx_text import xml_safe
 
 __all__ = ["BLOCK_TAGS", "BODY_TAGS", "PARAGRAPH_TAGS", "ROLES", "RUN_FORMATS", "STYLES",
-           "StyleBook"]
+           "StyleBook", "TEMPLATE_STYLES", "UNMAPPED_TAGS", "contract_styles"]
 
 # What each element (or data-docx role) becomes in Word, by a selector-like key.
 STYLES: dict[str, str] = {
@@ -63,6 +66,59 @@ ROLES: dict[str, str] = {
     "pagebreak": "start a new page",
 }
 
+# The styles briefgen's templates (and note calls, context.py) name with data-docx or
+# data-docx-p, by kind; the writer adds one a user's reference document lacks.
+TEMPLATE_STYLES: dict[str, str] = {
+    "Series": "paragraph: the series and number above the title",
+    "Edition": "paragraph: the date and the edition's audience",
+    "Draft Mark": "paragraph: the word DRAFT on the title page of a draft",
+    "Subtitle": "paragraph: the subtitle",
+    "Byline": "paragraph: the authors",
+    "Box Title": "paragraph: the key-messages box's heading",
+    "Box Bullet": "paragraph: a key message",
+    "Lead": "paragraph: a section's lead paragraph",
+    "Contributors": "paragraph: a report section's contributors",
+    "Key Point": "paragraph: a section's key point",
+    "Caption": "paragraph: a table's or figure's caption",
+    "Source Note": "paragraph: a table's or figure's source",
+    "Brief Table": "table: a content table",
+    "Quote": "paragraph: a pull quote",
+    "Quote Attribution": "paragraph: who said the pull quote",
+    "Timeline Entry": "paragraph: a timeline entry",
+    "Timeline Date": "character: a timeline entry's date",
+    "Recommendation Meta": "paragraph: a recommendation's priority, horizon and actors",
+    "Priority High": "character: a recommendation's priority label, when high",
+    "Badge": "character: a recommendation's other priority and horizon labels",
+    "Book Heading": "paragraph: the reviewed book's title",
+    "Book Details": "paragraph: the reviewed book's authors, publisher, reviewer",
+    "Assessment Heading": "paragraph: the strengths and gaps headings",
+    "Verdict Title": "paragraph: the verdict's heading",
+    "Verdict": "paragraph (data-docx-p): the verdict's paragraphs",
+    "Glossary Entry": "paragraph: a glossary entry",
+    "Glossary Term": "character: a glossary entry's term",
+    "Bibliography": "paragraph: a reference",
+    "Note Text": "paragraph: an endnote",
+    "Note Reference": "character: an endnote's call",
+    "Colophon": "paragraph: how to cite, the publisher",
+}
+
+# Elements Word has nothing for: their text would come out without their meaning (a
+# form's labels, a video's fallback) or nothing at all (a canvas). A template leaves one
+# out of Word with data-docx="skip"; <style> and <script> are never part of a page body.
+UNMAPPED_TAGS = frozenset({
+    "svg", "math", "video", "audio", "iframe", "object", "embed", "canvas", "form", "input",
+    "button", "select", "textarea", "template", "dialog", "map", "frame",
+    "frameset", "applet", "noscript"})
+
+
+def contract_styles() -> set[str]:
+    """Return every style name the tables give, the numbered list and contents levels too."""
+    names = {*STYLES.values(), *TEMPLATE_STYLES}
+    names |= {f"{STYLES[key]} {level}" for key in ("ul > li", "ol > li") for level in (2, 3)}
+    toc = STYLES["[data-docx=toc] li"]  # a prefix: the styles are TOC 1, TOC 2, TOC 3
+    return names - {toc} | {f"{toc} {level}" for level in (1, 2, 3)}
+
+
 BODY_TAGS = {"p", "dt", "dd"}  # paragraphs in their container's body style
 PARAGRAPH_TAGS = {*BODY_TAGS, "figcaption", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = PARAGRAPH_TAGS | {
@@ -78,6 +134,11 @@ class StyleBook:
         self._document = document
         self._by_name = {(s.name or "").lower(): s for s in document.styles}
         self._ids: dict[str, str] = {}
+
+    @property
+    def names(self) -> list[str]:
+        """The names of the document's styles."""
+        return [style.name for style in self._by_name.values() if style.name]
 
     def style_id(self, name: str, character: bool = False) -> str:
         """Return the id of the named style, adding it if the reference document lacks it.

@@ -19,6 +19,11 @@ from the reference document:
 - an element with an id gets a bookmark, and `href="#id"` links become internal hyperlinks;
 - `status: draft` adds Word's own DRAFT watermark to the page headers (docx_watermark).
 
+Before anything is written, the page and its templates are checked against the contract
+(docx_contract: a data-docx value Word does not know, a <style> in the body, an element
+Word has nothing for, an image that is not a data: URI), and what the page's CSS hides in
+print is left out, as in the PDF (docx_hidden).
+
 What a user's templates or reference document get wrong is a UsageError (exit 2) naming
 the file, or the HTML element, and what is wrong; nothing they hold makes the writer fail
 with an internal error. The reference document is checked before python-docx opens it
@@ -38,31 +43,42 @@ from .errors import UsageError
 if TYPE_CHECKING:
     from lxml.etree import _Element
 
+    from .docx_settings import WordExtras
     from .view import DocumentView
 
 __all__ = ["open_reference", "render_docx"]
 
 
 def render_docx(html: str, view: DocumentView, reference: Path,
-                epoch: int | None | EllipsisType = ...) -> bytes:
+                epoch: int | None | EllipsisType = ..., extras: WordExtras | None = None) -> bytes:
     """Return the DOCX bytes for the page html, styled by the reference document.
 
     epoch: SOURCE_DATE_EPOCH for the zip entries' times; by default read from the
     environment (see reproducible.zip_date_time).
     """
     from .docx_blocks import BlockWriter
+    from .docx_contract import StyleNames, check_page
     from .docx_document import drop_leftovers, set_page, set_properties
+    from .docx_settings import finish
+    from .docx_theme import applied_theme, apply_theme
     from .reproducible import normalise_zip, zip_date_time
 
     stamp = zip_date_time(view.meta.date, epoch)  # first: a malformed value stops early
     document = open_reference(reference)
     _empty_body(document)
-    writer = BlockWriter(document, view.charts, set_page(document, view.audience.page_size))
-    writer.blocks(_page_body(html))
+    theme = applied_theme(view.audience.theme, reference)  # docx_theme: all, or what is set
+    writer = BlockWriter(document, view.charts,
+                         set_page(document, view.audience.page_size, theme))
+    body = _page_body(html)
+    # The page's templates (extras.templates) are checked too, and named in errors.
+    check_page(body, StyleNames(writer.styles.names), extras and extras.templates)
+    writer.blocks(body)
+    apply_theme(document, theme, view.kind)
     if view.meta.status == "draft":
         from .docx_text import xml_safe
         from .docx_watermark import add_watermark
         add_watermark(document, xml_safe(view.labels["draft"]), font="Inter")
+    finish(document, extras)  # settings, contents' page numbers, fonts (docx_settings)
     set_properties(document, view)
     drop_leftovers(document)
     # Saved to memory, not to the output file: a save that fails halfway leaves nothing

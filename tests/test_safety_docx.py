@@ -201,18 +201,19 @@ def test_a_part_that_is_not_xml(tmp_path):
 def test_a_reference_lacking_normal_a_default_run_and_a_section_renders(tmp_path, view):
     styles = part("word/styles.xml")
     styles = re.sub(rb"<w:rPrDefault>.*?</w:rPrDefault>", b"<w:rPrDefault/>", styles, flags=re.S)
-    # No Normal at all, nor Footnote Text, which docx_footnotes adds (on Normal, if any).
-    for style_id in (b"Normal", b"FootnoteText"):
+    # No Normal at all, nor Footnote Text, which docx_footnotes adds (on Normal, if any), nor
+    # one of the styles the contract names (docx_styles), which the writer adds.
+    for style_id in (b"Normal", b"FootnoteText", b"BoxTitle"):
         styles = re.sub(rb'<w:style [^>]*w:styleId="' + style_id + rb'">.*?</w:style>', b"",
                         styles, count=1, flags=re.S)
     document = re.sub(rb"<w:sectPr.*?</w:sectPr>", b"", part("word/document.xml"), flags=re.S)
     path = rezip(tmp_path, {"word/styles.xml": styles, "word/document.xml": document})
-    data = render_docx('<html><body><p data-docx="Unknown Style">Text</p>'
+    data = render_docx('<html><body><p data-docx="Box Title">Text</p>'
                        '<div data-docx="header">Head</div>'
                        '<p>x<span data-docx="footnote">A note.</span></p></body></html>',
                        view, path)
     out = docx.Document(io.BytesIO(data))
-    assert [p.style.name for p in out.paragraphs[:1]] == ["Unknown Style"]
+    assert [p.style.name for p in out.paragraphs[:1]] == ["Box Title"]
     assert out.sections[0].header.paragraphs[0].text == "Head"
     assert "Footnote Text" in {s.name for s in out.styles}
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -314,10 +315,13 @@ def test_a_footnote_outside_the_body_is_a_usage_error(view, body):
 
 def test_style_names_are_matched_without_case_and_by_kind(view):
     out = render(view, '<p data-docx="heading 1">One</p><p data-docx="HEADING 1">Two</p>'
-                       '<table data-docx="Body Text"><tr><td>cell</td></tr></table>'
-                       '<p data-docx="Odd\x02Name">Three</p>')
-    assert [p.style.name for p in out.paragraphs] == ["Heading 1", "Heading 1", "Odd\ufffdName"]
+                       '<table data-docx="Body Text"><tr><td>cell</td></tr></table>')
+    assert [p.style.name for p in out.paragraphs] == ["Heading 1", "Heading 1"]
     assert out.tables[0].cell(0, 0).text == "cell"
+    # A name neither the contract nor the reference document knows is a template error,
+    # shown XML-safe (docx_contract), never a new style made up on the spot.
+    with pytest.raises(UsageError, match='data-docx="Odd\ufffdName" is not a Word style'):
+        render(view, '<p data-docx="Odd\x02Name">Three</p>')
 
 
 @pytest.mark.parametrize("page", ["", "  \n", "<html><head><title>t</title></head></html>"])
