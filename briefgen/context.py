@@ -181,8 +181,8 @@ class _InlineRenderer:
                     else Markup('<sup class="fn-call"><a href="#note-%d" id="call-%d">%d</a>'
                                 '</sup>') % (number, number, number))
         return Markup(
-            '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d">%d</a></sup>'
-            '<span class="footnote" data-docx="%s">%s</span>'
+            '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d" '
+            'role="doc-noteref">%d</a></sup><span class="footnote" data-docx="%s">%s</span>'
         ) % ("skip" if word else "Note Reference", number, number, number,
              "footnote" if word else "skip", text)
 

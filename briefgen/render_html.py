@@ -26,8 +26,21 @@ from .view import DocumentView
 __all__ = ["MEDIA", "render_page"]
 
 
+# Where base.html puts the web fonts: "<" cannot come from content, which is escaped.
+_WEB_FONTS = "/*<briefgen:web-fonts>*/"
+# The HTML page's own print rules, for a reader printing it from a browser. Only this page
+# has them: brief.css's print rules lay out the PDF, and a browser knows neither running
+# elements nor CSS footnotes, so it would print the running header in the text and every
+# footnote inline. The notes print as the numbered list, as on screen.
+_BROWSER_PRINT = """@media print {
+  body .running-header, body .running-footer, body .footnote { display: none; }
+  body.notes-footnotes .fn-call { display: inline; }
+  body.notes-footnotes .endnotes { display: block; }
+}"""
+
+
 def render_page(view: DocumentView, templates: TemplateSet, css: str,
-                medium: str = "screen") -> str:
+                medium: str = "screen", web_fonts: bool | None = None) -> str:
     """Render the document's page template to a complete HTML document.
 
     medium "screen" is the page itself, which Word is also made from; "print" is the page
@@ -35,13 +48,18 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str,
     end of a footnote edition, the calls of notes set at the foot of the page). Hidden
     elements cost WeasyPrint as much memory as shown ones: in a footnoted report they are
     half the page. Templates see the medium as `medium`.
+
+    web_fonts (default: on screen) puts the bundled faces the page uses into it as
+    `web_fonts` (webfonts.py); the PDF has them from fonts.css, Word does without.
     """
     context = build_context(view, medium)
     from jinja2 import TemplateError, TemplateNotFound
 
     try:
         template = templates.jinja.get_template(f"{view.kind}.html")
-        html = template.render(**context, css=Markup(css))
+        fonts = medium == "screen" if web_fonts is None else web_fonts
+        html = template.render(**context, css=Markup(css),
+                               web_fonts=Markup(_WEB_FONTS if fonts else ""))
     except TemplateNotFound as exc:
         searched = ", ".join(str(d / "html") for d in templates.dirs)
         raise UsageError(f"{_template_place(exc)}template '{exc.name}' not found; "
@@ -56,6 +74,10 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str,
             raise  # not from a template line: a bug in briefgen
         raise UsageError(f"{place}template error: {type(exc).__name__}: {exc}") from None
     check_data_uris(html, context, templates)
+    if _WEB_FONTS in html:  # after the check: these data: URIs are briefgen's own
+        from .webfonts import web_fonts_css
+
+        html = html.replace(_WEB_FONTS, web_fonts_css(html, templates) + "\n" + _BROWSER_PRINT, 1)
     return html
 
 
