@@ -39,6 +39,7 @@ class BlockWriter:
         self.bookmarks = Bookmarks()
         self.pending_ids: list[str] = []  # ids of elements still waiting for a paragraph
         self.written: list[Any] = []  # body paragraphs in order, for keep-together groups
+        self.break_next = False  # a page break waits for the next paragraph (page_break)
 
     def blocks(self, element: _Element, list_tag: str | None = None, depth: int = 0,
                body_style: str = STYLES["p"]) -> None:
@@ -95,6 +96,12 @@ class BlockWriter:
         elif role == "pagebreak":
             self.page_break()
         elif el.tag == "table":
+            if self.break_next:  # a table has no page break before of its own
+                from docx.enum.text import WD_BREAK
+
+                self.break_next = False
+                self.new_paragraph(STYLES["[data-docx=pagebreak]"]).add_run().add_break(
+                    WD_BREAK.PAGE)
             if add_table(self.document, el, self.styles, self.text_width, self._write_cell):
                 self.pending_ids = []  # a table's id gets no bookmark
         else:
@@ -131,6 +138,9 @@ class BlockWriter:
         """Append an empty body paragraph in style, bookmarked with the ids waiting."""
         paragraph = self.document.add_paragraph()
         paragraph._p.style = self.styles.style_id(style)
+        if self.break_next:
+            paragraph.paragraph_format.page_break_before = True
+            self.break_next = False
         self.written.append(paragraph)
         for ident in self.pending_ids:
             self.bookmarks.add(paragraph, ident)
@@ -145,10 +155,12 @@ class BlockWriter:
         return paragraph
 
     def page_break(self) -> None:
-        """Start a new page."""
-        from docx.enum.text import WD_BREAK
+        """Start a new page: the next paragraph starts it (page break before).
 
-        self.new_paragraph(STYLES["[data-docx=pagebreak]"]).add_run().add_break(WD_BREAK.PAGE)
+        A paragraph holding only a break, where the page before is full, would be set on a
+        page of its own and then break: a blank page print does not have.
+        """
+        self.break_next = True
 
     def contents(self, el: _Element) -> None:
         """Write a TOC field whose current result is the template's list of entries."""

@@ -30,8 +30,14 @@ DATA_URI = re.compile(r"data:image/(?:png|jpeg|jpg);base64,(.*)", re.S | re.I)
 
 def add_picture(paragraph: Any, el: _Element, charts: Mapping[int, ChartView],
                 text_width: int) -> None:
-    """Append the picture img element el shows to paragraph, with el's alt text."""
+    """Append the picture img element el shows to paragraph, with el's alt text.
+
+    The paragraph is single-spaced: a line height below the picture's own would cut its top
+    off in Word.
+    """
     from docx.shared import Cm
+
+    paragraph.paragraph_format.line_spacing = 1.0
 
     if el.get("data-chart"):  # the page has the chart as SVG; Word gets a 300 dpi PNG
         try:

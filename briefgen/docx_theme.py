@@ -174,8 +174,16 @@ def apply_theme(document: Any, theme: Theme, kind: str) -> None:
         if bold and (colour is None or _colour(theme, colour) is not None):
             _set(rpr, "b")
     _table_style(styles, theme)
-    _unclip_pictures(document)
-    _break_before(document)
+    # Complex-script text (where Arabic script occurs, LibreOffice counts a number range's
+    # word joiner as such) is set in the styles' cs font: the bundled Arabic face, never
+    # the reference's theme-font slots (minorBidi), which name no font briefgen embeds.
+    defaults = document.styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
+    if defaults is not None and theme.serif:
+        _set(defaults, "rFonts", ascii=theme.serif, hAnsi=theme.serif, eastAsia=theme.serif,
+             cs="Noto Naskh Arabic")
+        for fonts in document.styles.element.iter(_w("rFonts")):  # Word's own styles' too
+            if fonts.attrib.pop(_w("cstheme"), None) is not None:
+                fonts.set(_w("cs"), "Noto Naskh Arabic")
 
 
 def _paragraph_style(style: Any, look: Look, theme: Theme, base: float | None) -> None:
@@ -281,34 +289,6 @@ def _table_style(styles: Any, theme: Theme) -> None:
     for fonts in element.iter(_w("rFonts")) if theme.sans else ():
         fonts.set(_w("ascii"), theme.sans)
         fonts.set(_w("hAnsi"), theme.sans)
-
-
-def _unclip_pictures(document: Any) -> None:
-    """Single-space each paragraph holding a picture: a line height below the picture's
-    own would cut its top off in Word."""
-    for paragraph in document.element.body.iter(_w("p")):
-        if next(paragraph.iter(_w("drawing")), None) is not None:
-            ppr = paragraph.get_or_add_pPr()
-            spacing = ppr.find(_w("spacing"))
-            spacing = _set(ppr, "spacing") if spacing is None else spacing
-            spacing.set(_w("line"), "240")
-            spacing.set(_w("lineRule"), "auto")
-
-
-def _break_before(document: Any) -> None:
-    """Turn each paragraph that only breaks the page into page-break-before on the next.
-
-    Where the page before is full, Word and LibreOffice set such a paragraph on a page of
-    its own and then break: a blank page that print does not have.
-    """
-    for paragraph in list(document.element.body.iterchildren(_w("p"))):
-        content = [child for child in paragraph.iter() if child.tag not in (
-            paragraph.tag, _w("pPr"), _w("pStyle"), _w("r"))]
-        following = paragraph.getnext()
-        if ([(c.tag, c.get(_w("type"))) for c in content] == [(_w("br"), "page")]
-                and following is not None and following.tag == _w("p")):
-            _set(following.get_or_add_pPr(), "pageBreakBefore")
-            paragraph.getparent().remove(paragraph)
 
 
 def _colour(theme: Theme, role: str | None) -> str | None:

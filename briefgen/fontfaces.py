@@ -3,8 +3,8 @@
 The PDF loads fonts.css itself (WeasyPrint); the HTML page carries its faces as web fonts
 (webfonts) and the DOCX embeds them (docx_fonts), both from `faces_of`, so a project that
 ships its own fonts.css and fonts/ gets its faces in all three formats. COMMON is what
-every subset keeps besides the text: with it most documents need no other character, so
-the editions of a build share one subset of each face, made once per process.
+every face Word embeds keeps besides the text: with it most documents need no other
+character, so every document carries the same faces and a build makes each once.
 """
 
 from __future__ import annotations
@@ -24,10 +24,15 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMON", "Face", "cmap", "faces_of", "match"]
 
-# Printable ASCII, the rest of Latin-1, the common punctuation (dashes, quotes, ellipsis,
-# bullets, per mille), the fraction slash, euro, trade mark, minus and a small square.
-COMMON = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2010, 0x2028),
-                           *range(0x2030, 0x203B), 0x2044, 0x20AC, 0x2122, 0x2212, 0x25AA]))
+# What the bundled Latin faces are for, whatever one document holds: Latin-1, Latin
+# Extended-A and basic Cyrillic, the common punctuation (dashes, quotes, ellipsis, bullets,
+# per mille), the word joiner (typography.py), the fraction slash, euro, trade mark, minus
+# and a small square. LibreOffice and Word draw every document open in a session from the
+# first embedded face of a name they loaded: a face subset to one document's text alone
+# would leave another's Cyrillic to a system font.
+COMMON = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460),
+                           *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x2044, 0x2060,
+                           0x20AC, 0x2122, 0x2212, 0x25AA]))
 # CSS 'bold' and 'normal' as numbers (CSS Fonts 4, font-weight).
 _WEIGHTS = {"normal": 400, "bold": 700}
 

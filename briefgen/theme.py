@@ -93,10 +93,13 @@ class Theme(Model):
         """
         values = {name: getattr(self, name) for name in COLOURS
                   if getattr(self, name) and re.fullmatch(_COLOUR, getattr(self, name))}
+        # The bundled Arabic face follows a theme's font, as in brief.css: its unicode-range
+        # (fonts.css) keeps it to Arabic script, which the theme's font may well lack.
         if self.serif:
-            values["serif"] = f"{css_string(self.serif)}, serif"
+            values["serif"] = f'{css_string(self.serif)}, "Noto Naskh Arabic", serif'
         if self.sans:
-            values["sans"] = f"{css_string(self.sans)}, sans-serif"
+            values["sans"] = f'{css_string(self.sans)}, "Noto Naskh Arabic", sans-serif'
+
         if self.size is not None:
             values["size"] = f"{float(self.size):g}pt"
         rules = "; ".join(f"--{k}: {v}" for k, v in values.items())

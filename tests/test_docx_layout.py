@@ -66,13 +66,14 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def page_counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, int]]:
-    """Build every example edition as PDF and DOCX; return {edition: (PDF, DOCX pages)}."""
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Build every example edition as PDF and DOCX; return {edition: (PDF, LibreOffice's
+    PDF of the DOCX)}."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
     root = tmp_path_factory.mktemp("layout")
-    out, converted = root / "out", root / "converted"
+    out, folder = root / "out", root / "converted"
     assert main(["build", str(EXAMPLES), "--out", str(out), "--format", "pdf,docx",
                  "--quiet"]) == 0
     docx = sorted(out.rglob("*.docx"))
@@ -81,17 +82,35 @@ def page_counts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int
     # settings or fonts folder).
     profile = (root / "lo-profile").as_uri()
     subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(converted), *map(str, docx)],
+                    "--convert-to", "pdf", "--outdir", str(folder), *map(str, docx)],
                    check=True, capture_output=True, timeout=600,
                    env={**os.environ, "HOME": str(root)})
-    return {path.stem: (_pages(path.with_suffix(".pdf")),
-                        _pages(converted / f"{path.stem}.pdf")) for path in docx}
+    return {path.stem: (path.with_suffix(".pdf"), folder / f"{path.stem}.pdf")
+            for path in docx}
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
-def test_word_sets_each_edition_on_about_as_many_pages_as_the_pdf(edition, page_counts):
-    pdf, docx = page_counts[edition]
+def test_word_sets_each_edition_on_about_as_many_pages_as_the_pdf(edition, converted):
+    pdf, docx = (_pages(path) for path in converted[edition])
     allowed = max(1, pdf // 10)  # within 10%, and at least one page either way
     assert abs(docx - pdf) <= allowed, (
         f"{edition}: the PDF has {pdf} pages, LibreOffice sets the DOCX on {docx}; "
         f"at most {allowed} apart")
+
+
+# The faces briefgen bundles, as pdffonts names them (subset prefixes dropped).
+BUNDLED = {"CharisSIL", "CharisSIL-Bold", "CharisSIL-Italic", "CharisSIL-BoldItalic",
+           "Inter-Regular", "Inter-Bold", "Inter-Italic",
+           "NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold"}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_libreoffice_draws_every_edition_in_the_bundled_fonts(edition, converted):
+    """Every glyph from a face the DOCX carries: no bullet from OpenSymbol, no word joiner
+    from DejaVu (a style naming Word's theme fonts, which nothing embeds)."""
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts is not installed: apt-get install poppler-utils")
+    report = subprocess.run(["pdffonts", str(converted[edition][1])], capture_output=True,
+                            text=True, check=True).stdout
+    fonts = {line.split()[0].split("+")[-1] for line in report.splitlines()[2:]}
+    assert {"CharisSIL", "Inter-Regular"} <= fonts <= BUNDLED, fonts

@@ -228,6 +228,23 @@ def table_style(document) -> None:
         el.append(child)
 
 
+def bullets(document) -> None:
+    """Draw list bullets as "•" in the body font, not Symbol's private-use character.
+
+    Symbol is no font briefgen embeds: LibreOffice draws its bullet from OpenSymbol, Word
+    from whatever it has.
+    """
+    numbering = document.part.numbering_part.element
+    for level in numbering.iter(qn("w:lvl")):
+        text = level.find(qn("w:lvlText"))
+        if text is not None and text.get(qn("w:val")) == "\uf0b7":
+            text.set(qn("w:val"), "\u2022")
+        for fonts in level.iter(qn("w:rFonts")):
+            if fonts.get(qn("w:ascii")) == "Symbol":
+                fonts.set(qn("w:ascii"), SERIF)
+                fonts.set(qn("w:hAnsi"), SERIF)
+
+
 def main() -> None:
     document = docx.Document()
     for name, spec in PARAGRAPH_STYLES.items():
@@ -235,6 +252,7 @@ def main() -> None:
     for name, spec in CHARACTER_STYLES.items():
         character_style(document, name, spec)
     table_style(document)
+    bullets(document)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
