@@ -229,13 +229,18 @@ def table_style(document) -> None:
 
 
 def bullets(document) -> None:
-    """Draw list bullets as "•" in the body font, not Symbol's private-use character.
+    """Draw list bullets as "•" in the body font, not Symbol's private-use character, and
+    start the text at the style's hanging indent.
 
     Symbol is no font briefgen embeds: LibreOffice draws its bullet from OpenSymbol, Word
     from whatever it has.
     """
     numbering = document.part.numbering_part.element
     for level in numbering.iter(qn("w:lvl")):
+        # No tab stop of the level's own: the text then starts at the style's hanging
+        # indent, which docx_theme sets, in LibreOffice as in Word.
+        for tabs in level.iter(qn("w:tabs")):
+            tabs.getparent().remove(tabs)
         text = level.find(qn("w:lvlText"))
         if text is not None and text.get(qn("w:val")) == "\uf0b7":
             text.set(qn("w:val"), "\u2022")
