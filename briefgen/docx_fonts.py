@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .fontfaces import COMMON, faces_of
+from .fontfaces import COMMON, cmap, faces_of
 
 if TYPE_CHECKING:
     from .templates import TemplateSet
@@ -147,13 +147,18 @@ def _join_words(font: Any) -> None:
             table.cmap[WORD_JOINER] = table.cmap[ZWNBSP]
 
 
-def _subset_of(templates: TemplateSet, name: str, characters: str) -> bytes:
-    """Return the subset of the template folders' font file name, or a UsageError."""
+def _subset_of(templates: TemplateSet, name: str, text: set[str]) -> bytes:
+    """Return the subset of the template folders' font file name for text, or a UsageError.
+
+    The face keeps COMMON and those of text's characters it has: documents whose text it
+    draws nothing more of (the Urdu word of a brief, for Charis SIL) share one subset.
+    """
     from .errors import UsageError
 
     data = templates.read(name)
+    drawn = {c for c in text if ord(c) in cmap(data, name)}
     try:
-        return subset(data, characters)
+        return subset(data, "".join(sorted(drawn | set(COMMON))))
     except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on a bad file
         raise UsageError(f"{templates.find(name)} is not a font Word can embed: "
                          f"{type(exc).__name__}: {exc}") from None
@@ -237,14 +242,13 @@ def embed_fonts(document: Any, templates: TemplateSet) -> None:
         embedded.remove("Noto Naskh Arabic")  # named for Urdu terms this document lacks
     if not embedded:
         return
-    characters = "".join(sorted(set(text) | set(COMMON)))
     part = _font_table(document)
     table = etree.fromstring(part.blob)
     package = document.part.package
     for family in embedded:
         font = _font_element(table, family, part)
         for face, file in sorted(bundled[family].items(), key=lambda i: _SLOT_ORDER.index(i[0])):
-            data = _subset_of(templates, file, characters)
+            data = _subset_of(templates, file, set(text))
             key = font_key(data)
             font_part = Part(package.next_partname("/word/fonts/font%d.odttf"), OBFUSCATED,
                              obfuscate(data, key), package)

@@ -86,3 +86,14 @@ def example_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
     out = tmp_path_factory.mktemp("build")
     written = build([EXAMPLE], out=out, audiences=["academic"])
     return {item.job.format: item.job.path for item in written}
+
+
+@pytest.fixture(scope="session")
+def every_example(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Build every example for every audience in every format, once for the whole run;
+    return {file name: path}. The tests that read all nine editions share it."""
+    from briefgen.pipeline import build
+
+    out = tmp_path_factory.mktemp("examples")
+    written = build(sorted((ROOT / "content" / "pakistan-russia").glob("*.yaml")), out=out)
+    return {item.job.path.name: item.job.path for item in written}

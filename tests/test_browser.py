@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -51,11 +50,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Build every example's HTML pages once; return {file name: path}."""
-    out = tmp_path_factory.mktemp("html")
-    written = build(EXAMPLES, out=out, formats=["html"])
-    return {item.job.path.name: item.job.path for item in written}
+def pages(every_example: dict[str, Path]) -> dict[str, Path]:
+    """Every example's HTML pages: {file name: path}."""
+    return {name: path for name, path in every_example.items() if path.suffix == ".html"}
 
 
 def open_page(driver, path: Path, width: int) -> None:
@@ -204,13 +201,19 @@ def test_printing_the_page_from_a_browser_prints_the_notes_as_a_list(browser, pa
     assert shown == ["none", "none", "inline", "block"]
 
 
-def test_a_profile_theme_reaches_chromium(browser, tmp_path):
+@pytest.mark.parametrize("where", ["profile", "project theme file"])
+def test_a_theme_reaches_chromium(browser, tmp_path, where):
+    """Set once, in a profile or in the project's templates/theme.yaml (theme.py)."""
+    theme = '{primary: "#8a1538", accent: "#00695c", serif: "Inter", sans: "Charis SIL"}'
     profile = (ROOT / "templates" / "audiences" / "academic.yaml").read_text(encoding="utf-8")
     audiences = tmp_path / "project" / "templates" / "audiences"
     audiences.mkdir(parents=True)
-    (audiences / "house.yaml").write_text(profile + textwrap.dedent("""\
-        theme: {primary: "#8a1538", accent: "#00695c", serif: "Inter", sans: "Charis SIL"}
-        """), encoding="utf-8")
+    if where == "profile":
+        profile += f"theme: {theme}\n"
+    else:
+        items = theme.strip("{}").split(", ")
+        (audiences.parent / "theme.yaml").write_text("\n".join(items) + "\n", encoding="utf-8")
+    (audiences / "house.yaml").write_text(profile, encoding="utf-8")
     document = tmp_path / "project" / "doc" / "brief.yaml"
     document.parent.mkdir()
     document.write_text(MINIMAL.replace("[academic]", "[house]"), encoding="utf-8")

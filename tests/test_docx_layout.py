@@ -14,11 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 
-from briefgen.cli import main
-
-EXAMPLES = ROOT / "content" / "pakistan-russia"
 EDITIONS = [f"pakistan-russia-{kind}-{audience}"
             for kind in ("brief", "report", "book-review")
             for audience in ("academic", "policymaker", "public")]
@@ -66,17 +62,15 @@ def _pages(pdf: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
-    """Build every example edition as PDF and DOCX; return {edition: (PDF, LibreOffice's
-    PDF of the DOCX)}."""
+def converted(every_example: dict[str, Path],
+              tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """Every example edition: {edition: (its PDF, LibreOffice's PDF of its DOCX)}."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
     root = tmp_path_factory.mktemp("layout")
-    out, folder = root / "out", root / "converted"
-    assert main(["build", str(EXAMPLES), "--out", str(out), "--format", "pdf,docx",
-                 "--quiet"]) == 0
-    docx = sorted(out.rglob("*.docx"))
+    folder = root / "converted"
+    docx = sorted(path for path in every_example.values() if path.suffix == ".docx")
     assert sorted(path.stem for path in docx) == sorted(EDITIONS)
     # One LibreOffice for all nine files, with a profile of its own (none of the user's
     # settings or fonts folder).

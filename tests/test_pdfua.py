@@ -50,6 +50,12 @@ def test_pdf_passes_pdfua(pdfs, name):
     assert findings(pdfs[name]) == []
 
 
+@pytest.mark.parametrize("kind", ["brief", "report", "book-review"])
+@pytest.mark.parametrize("audience", ["academic", "policymaker", "public"])
+def test_every_example_pdf_passes_pdfua(every_example, kind, audience):
+    assert findings(every_example[f"pakistan-russia-{kind}-{audience}.pdf"]) == []
+
+
 def test_table_header_cells_name_their_scope(pdfs):
     import pikepdf
 
