@@ -144,10 +144,22 @@ def applied_theme(theme: Theme, reference: Path) -> Theme:
     """Return what of theme Word applies: all of it resolved, or only what is set.
 
     All of it on the built-in reference document; on a user's own, only the values the
-    project or profile sets, so the reference keeps its look for the rest.
+    project or profile sets, so the reference keeps its look for the rest. The built-in one
+    is known by its bytes, not its path: a project's templates/ may hold a copy of it (this
+    repository's does, beside the installed package's).
     """
+    return theme.resolved() if _is_builtin(reference) else theme
+
+
+def _is_builtin(reference: Path) -> bool:
+    """Tell whether reference holds the built-in reference document, byte for byte."""
     builtin = builtin_dir() / "docx" / "reference.docx"
-    return theme.resolved() if reference.resolve() == builtin.resolve() else theme
+    try:  # the reference has passed docx_reference.open_reference: a regular, small file
+        return (reference.resolve() == builtin.resolve()
+                or reference.stat().st_size == builtin.stat().st_size
+                and reference.read_bytes() == builtin.read_bytes())
+    except OSError:
+        return False
 
 
 def apply_theme(document: Any, theme: Theme, kind: str) -> None:

@@ -240,3 +240,26 @@ def test_a_theme_file_of_comments_only_is_the_built_in_look(write_doc, tmp_path)
     _build(_project(write_doc, theme="# our colours, later\n"), out, "html")
     html = next(out.rglob("*.html")).read_text(encoding="utf-8")
     assert Theme().css() in html and ":root { --" not in html  # brief.css's :root only
+
+
+def test_a_copy_of_the_built_in_reference_is_the_built_in_one(write_doc, tmp_path):
+    """A project holding the built-in reference.docx unchanged (this repository's own
+    templates/ does, beside the installed package's) gets the whole theme in Word."""
+    import shutil
+
+    from briefgen.paths import builtin_dir
+
+    plain = write_doc(MINIMAL, folder="plain")
+    copied = write_doc(MINIMAL, folder="copied")
+    (copied.parent / "templates" / "docx").mkdir(parents=True)
+    shutil.copy(builtin_dir() / "docx" / "reference.docx",
+                copied.parent / "templates" / "docx" / "reference.docx")
+    _build(plain, tmp_path / "out-plain", "docx")
+    _build(copied, tmp_path / "out-copied", "docx")
+    plain_docx, copied_docx = (sorted((tmp_path / name).rglob("*.docx"))
+                               for name in ("out-plain", "out-copied"))
+    assert plain_docx and len(plain_docx) == len(copied_docx)
+    for first, second in zip(plain_docx, copied_docx, strict=True):
+        assert etree.tostring(_styles(first)) == etree.tostring(_styles(second))
+        defaults = "w:docDefaults/w:rPrDefault/w:rPr/w:rFonts"  # the theme's, not a slot
+        assert _attr(_styles(second), defaults, "ascii") == "Charis SIL"
