@@ -337,6 +337,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     if collector.messages:
         raise BriefgenError("the PDF could not be laid out cleanly: "
                             + "; ".join(collector.messages))
-    sources = {path: _stylesheet(path, roots) for path in inline}
-    findings += _warnings(collector, html, sources)
+    if collector.warnings:  # the inline stylesheets are read again only to name a line
+        findings += _warnings(collector, html,
+                              {path: _stylesheet(path, roots) for path in inline})
     return Pdf(pdf, len(laid_out.pages), findings, anchors)
