@@ -15,9 +15,9 @@ import re
 from collections.abc import Callable
 
 from .docmodel import CiteItem, Emph, Inline, Link, Text
-from .models import Reference
+from .models import Meta, Reference
 
-__all__ = ["STYLE_NAME", "entry", "note", "short_title", "sort_references"]
+__all__ = ["STYLE_NAME", "entry", "how_to_cite", "note", "short_title", "sort_references"]
 
 STYLE_NAME = "Chicago notes and bibliography (17th edition), shortened notes"
 _MONTHS = ("January February March April May June July August September October "
@@ -184,4 +184,17 @@ def entry(ref: Reference, short: bool = False) -> list[Inline]:
         out.append(Text(f" Accessed {_date_text(ref.accessed)}."))
     if ref.url:
         out += [Text(" "), Link(ref.url, [Text(ref.url)]), Text(".")]
+    return out
+
+
+def how_to_cite(meta: Meta) -> list[Inline]:
+    """Return how to cite the document itself, as a Chicago bibliography entry."""
+    names = [author.name for author in meta.authors]
+    out: list[Inline] = [Text(_series(names) + ". "), Emph([Text(meta.title)]), Text(".")]
+    if meta.series:
+        out.append(Text(f" {meta.series}" + (f" {meta.number}" if meta.number else "") + "."))
+    org = meta.organisation
+    out.append(Text(f" {org.name + ', ' if org else ''}{_date_text(meta.date)}."))
+    if meta.url:
+        out += [Text(" "), Link(meta.url, [Text(meta.url)]), Text(".")]
     return out

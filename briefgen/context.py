@@ -341,6 +341,7 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         "watermark_svg": (watermark_uri(view.labels["draft"])
                           if view.meta.status == "draft" else None),
         "citation_style": view.citation_style,
+        "how_to_cite": r.unhyphenated(bibliography.how_to_cite(view.meta)),
         "book": _dump(view.book), "reviewer": _dump(view.reviewer),
         "linked_refs": sorted(view.linked_refs), "has_notes": view.has_notes,
         "xrefs": {key: {"kind": x.kind, "number": x.number, "caption": x.caption}

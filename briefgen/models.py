@@ -14,9 +14,7 @@ import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     PrivateAttr,
     WithJsonSchema,
@@ -25,17 +23,31 @@ from pydantic import (
 
 from .chart_data import check as check_chart
 from .fields import Markdown, MarkdownCell
+from .models_meta import (
+    Author,
+    Book,
+    Licence,
+    Meta,
+    Model,
+    Organisation,
+    Reference,
+    ReferenceId,
+)
 
 __all__ = [
     "KINDS",
     "REPORT_SECTION_IDS",
     "SECTION_IDS",
     "Assessment",
+    "Author",
     "Book",
     "BookReview",
     "Document",
     "Figure",
+    "Licence",
     "Meta",
+    "Model",
+    "Organisation",
     "PolicyBrief",
     "Report",
     "ReportSections",
@@ -51,10 +63,6 @@ SECTION_IDS = ("history", "strategic", "economic", "societal", "recommendations"
 REPORT_SECTION_IDS = ("methodology", *SECTION_IDS, "annex")
 BLOCK_IDS = ("key_points", "quotes", "tables", "timeline", "figures")
 
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=False)
 
 
 def _partial_date(value: Any) -> Any:
@@ -76,46 +84,10 @@ def _partial_date(value: Any) -> Any:
                      f"(2016-09-24), found {value!r}")
 
 
-def _not_a_timestamp(value: Any) -> Any:
-    """Refuse a number where a date is due: Pydantic would read 0 as 1970-01-01."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise ValueError(f"expected a date such as 2025-12-21, found the number {value!r}")
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 PartialDate = Annotated[str, BeforeValidator(_partial_date), WithJsonSchema({
     "anyOf": [{"type": "integer", "minimum": 1000, "maximum": 2999},
               {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}],
     "description": "A year, a year-month ('2016-09') or an ISO date."})]
-ReferenceId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_:.\-]*$",
-                                   description="A reference id as used in [@id].")]
-
-
-class Author(Model):
-    name: str = Field(description="Full name as printed.")
-    affiliation: str | None = Field(None, description="Institution or role.")
-    email: str | None = Field(None, description="Contact address, printed on the title block.")
-
-
-class Organisation(Model):
-    name: str = Field(description="Publishing organisation.")
-    url: str | None = Field(None, description="Web address, printed in the colophon.")
-    logo: str | None = Field(None, description="PNG or JPEG logo, relative to this file.")
-
-
-class Meta(Model):
-    title: str = Field(description="The document title.")
-    subtitle: str | None = None
-    series: str | None = Field(None, description="The series the document belongs to.")
-    number: str | None = Field(None, description="Number within the series, e.g. '2025/07'.")
-    date: Date = Field(description="Publication date, ISO format (2025-12-21).")
-    language: str = Field("en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
-                          description="BCP 47 language tag; sets hyphenation and labels.")
-    status: Literal["draft", "final"] = Field("final", description="'draft' adds a DRAFT mark.")
-    authors: list[Author] = Field(min_length=1, description="At least one author.")
-    organisation: Organisation | None = None
-    keywords: list[str] = Field(default_factory=list)
 
 
 class Quote(Model):
@@ -220,8 +192,14 @@ class Recommendation(Model):
     title: str
     text: Markdown
     actors: list[str] = Field(default_factory=list, description="Who should act.")
-    horizon: Literal["short", "medium", "long"]
-    priority: Literal["high", "medium", "low"]
+    horizon: Literal["short", "medium", "long"] | None = Field(
+        None, description="By when: short (within a year), medium (one to three years), "
+                          "long (beyond three years).")
+    priority: Literal["high", "medium", "low"] | None = None
+    cost: MarkdownCell | None = Field(None, description="Its cost or trade-off.")
+    risk: MarkdownCell | None = Field(None, description="The risk of not acting.")
+    source: MarkdownCell | None = Field(
+        None, description="Book review: where in the book the recommendation is made.")
 
 
 class Recommendations(Model):
@@ -258,27 +236,6 @@ class ReportSections(Sections):
     annex: Section | None = None
 
 
-class Reference(Model):
-    id: ReferenceId
-    type: Literal["article", "book", "chapter", "report", "news", "web"]
-    authors: list[str] = Field(default_factory=list,
-                               description="'Family, Given' or an organisation.")
-    editors: list[str] = Field(default_factory=list)
-    title: str
-    short_title: str | None = Field(
-        None, description="Shortened title for in-text citations of works without an author.")
-    container: str | None = Field(None, description="Journal, newspaper or book title.")
-    publisher: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    date: Annotated[int, Field(ge=1, le=9999)] | Date | None = Field(
-        None, description="Year or ISO date.")
-    url: str | None = None
-    accessed: Date | None = None
-    note: str | None = None
-
-
 class Document(Model):
     """Keys shared by every kind of document."""
 
@@ -289,33 +246,17 @@ class Document(Model):
     summary: Markdown = Field(description="Executive summary or abstract.")
     key_messages: list[MarkdownCell] = Field(min_length=3, max_length=6,
                                     description="Three to six one-sentence messages.")
+    bottom_line: Markdown | None = Field(
+        None, description="The memo's opening: the one paragraph a busy reader takes away.")
     sections: Sections
+    watch: list[MarkdownCell] = Field(
+        default_factory=list, description="What to watch: signs that would change the advice.")
     references: list[Reference] = Field(default_factory=list)
     glossary: dict[str, str] = Field(default_factory=dict, description="Acronym: expansion.")
 
 
 class PolicyBrief(Document):
     kind: Literal["policy-brief"]
-
-
-class Book(Model):
-    """The book under review."""
-
-    title: str
-    subtitle: str | None = None
-    editors: list[str] = Field(default_factory=list, description="'Family, Given' each.")
-    authors: list[str] = Field(default_factory=list, description="'Family, Given' each.")
-    publisher: str
-    place: str | None = Field(None, description="Place of publication.")
-    year: int = Field(ge=1450, le=2999)
-    isbn: str | None = Field(None, pattern=r"^(97[89][- ]?)?[0-9][0-9 -]{7,15}[0-9Xx]$")
-    pages: int | None = Field(None, gt=0, description="Number of pages.")
-
-    @model_validator(mode="after")
-    def _someone_wrote_it(self) -> Book:
-        if not self.editors and not self.authors:
-            raise ValueError("a book needs 'authors' or 'editors'")
-        return self
 
 
 class Assessment(Model):

@@ -16,7 +16,7 @@ from .bibliography import sort_references
 from .models import BLOCK_IDS, REPORT_SECTION_IDS, Model, Reference
 from .theme import Theme, css_string
 
-__all__ = ["AudienceProfile", "Limits", "Theme", "css_string"]
+__all__ = ["AudienceProfile", "Limits", "Readability", "Theme", "css_string"]
 
 
 class Limits(Model):
@@ -32,6 +32,16 @@ class Limits(Model):
     def for_kind(self, kind: str) -> Limits:
         """Return these limits if they apply to kind, else no limits at all."""
         return self if self.kinds is None or kind in self.kinds else Limits()
+
+
+class Readability(Model):
+    """Plain-language targets; `briefgen validate` warns for each section that misses one."""
+
+    sentence_words: float | None = Field(
+        None, gt=0, description="Most words per sentence, on average over a section.")
+    grade: float | None = Field(
+        None, gt=0, description="Highest reading grade of a section (Flesch–Kincaid, "
+                                "for languages that have the formula).")
 
 
 class AudienceProfile(Model):
@@ -56,6 +66,7 @@ class AudienceProfile(Model):
     glossary: Literal["all", "used", "hidden"] = Field(
         "all", description="'used': only the terms that occur in the text this variant shows.")
     limits: Limits = Field(default_factory=Limits)
+    readability: Readability = Field(default_factory=Readability)
     theme: Theme = Field(default_factory=Theme)
     page_size: Literal["A4", "Letter"] = "A4"
 
