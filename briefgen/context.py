@@ -14,30 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pydantic import BaseModel
 
-from . import bibliography, typography
-from .docmodel import (
-    Block,
-    BlockQuote,
-    Break,
-    Cite,
-    CiteItem,
-    Code,
-    Emph,
-    Heading,
-    Inline,
-    Link,
-    ListBlock,
-    Note,
-    Para,
-    Strong,
-    Text,
-    XRef,
-)
+from . import bibliography
 from .images import data_uri
-from .models import Reference
+from .inlines import InlineRenderer
 from .view import (
     BlockItem,
     BlockView,
@@ -57,199 +39,12 @@ MEDIA = ("screen", "print")
 DATA_TYPES = (dict, list, tuple, str, int, float, bool, type(None), Markup)
 
 
-class _InlineRenderer:
-    """Turn Markdown nodes into escaped Markup, numbering notes in the order it meets them."""
-
-    def __init__(self, view: DocumentView, medium: str):
-        self.view = view
-        self.notes: list[Markup] = []
-        self.medium = medium
-        # Citations become notes in running text; inside a note they are written out in
-        # brackets, and in a source line written out as they stand.
-        self.cites: str = "note"
-        self.refs = {ref.id: ref for ref in view.all_references}
-        self.language = view.meta.language
-        self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
-
-    def plain(self, text: str | None) -> str | None:
-        """Return a plain field (a caption, a title, a date) with its no-break characters."""
-        return typography.nobreak(text, self.language) if text else text
-
-    def _text(self, text: str, sentence_start: bool = True) -> Markup:
-        """Escape text; where print hyphenates, put long names and amounts in spans."""
-        return (typography.mark_whole_words(text, sentence_start) if self.hyphenated
-                else escape(text))
-
-    def run(self, nodes: list[Inline]) -> Markup:
-        """Render running text; its citations and notes become numbered note calls."""
-        nodes = [Text(typography.nobreak(n.text, self.language)) if isinstance(n, Text) else n
-                 for n in nodes]
-        if self.cites != "note":
-            return Markup("").join(self.node(n) for n in nodes)
-        nodes = typography.notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
-        out: list[Markup] = []
-        before = ""  # the running text so far, to tell whether a Text starts a sentence
-        for i, node in enumerate(nodes):
-            calls = isinstance(node, (Cite, Note))
-            if calls and i and isinstance(nodes[i - 1], (Cite, Note)):
-                continue  # already part of the note the group before it became
-            if isinstance(node, Text):
-                start = not before.strip() or typography.starts_sentence(before[-8:])
-                out.append(self._text(node.text, start))
-                before = node.text
-                continue
-            if not calls:
-                out.append(self.node(node))
-                before = "x"  # after emphasis, a link, code: within a sentence
-                continue
-            group = [node]
-            for following in nodes[i + 1:]:
-                if not isinstance(following, (Cite, Note)):
-                    break
-                group.append(following)
-            call = self.note(group)
-            if call and i and isinstance(nodes[i - 1], Text) and out:
-                # Keep the call with the word before it: a note number never starts a line.
-                head, _, word = nodes[i - 1].text.rpartition(" ")
-                out[-1] = self._text(head + " " if head or _ else head, start)
-                word = self._text(word, not (head or _) and start)
-                if self.medium == "print":  # a word joiner: one element fewer per note
-                    call = Markup("%s\u2060%s") % (word, call)
-                else:
-                    call = Markup('<span class="note-anchor">%s%s</span>') % (word, call)
-            out.append(call)
-        return Markup("").join(out)
-
-    def unhyphenated(self, nodes: list[Inline]) -> Markup:
-        """Render running text print sets without hyphens: a table cell, a reference."""
-        outer, self.hyphenated = self.hyphenated, False
-        try:
-            return self.run(nodes)
-        finally:
-            self.hyphenated = outer
-
-    def attribution(self, nodes: list[Inline], cites: str = "inline") -> Markup:
-        """Render a source line: its citations written out in the line, not as notes."""
-        outer, self.cites = self.cites, cites
-        try:
-            return self.run(nodes)
-        finally:
-            self.cites = outer
-
-    def node(self, node: Inline) -> Markup:
-        """Render one inline node."""
-        if isinstance(node, Text):  # in notes and source lines, which print never hyphenates
-            return escape(node.text)
-        if isinstance(node, Emph):
-            return Markup("<em>%s</em>") % self.run(node.children)
-        if isinstance(node, Strong):
-            return Markup("<strong>%s</strong>") % self.run(node.children)
-        if isinstance(node, Code):
-            return Markup("<code>%s</code>") % node.text
-        if isinstance(node, Break):
-            return Markup("<br>")
-        if isinstance(node, Link):
-            return Markup('<a href="%s">%s</a>') % (node.url, self.run(node.children))
-        if isinstance(node, Cite):
-            return self.cite(node)
-        if isinstance(node, Note):
-            return self.note([node])
-        if isinstance(node, XRef):
-            return self.xref(node.target)
-        raise TypeError(f"unknown inline node {node!r}")
-
-    def note(self, parts: list[Cite | Note]) -> Markup:
-        """Write one numbered note for citations and notes that stand together.
-
-        The note sits at the foot of the page in print and in Word, else in the list at the
-        end. Several at one point make one note, as Chicago asks, not a run of numbers.
-        """
-        if self.view.audience.notes == "hidden":
-            return Markup("")
-        linked = self.view.linked_refs.__contains__
-        texts = [self.attribution(bibliography.note(self._works(p), linked)
-                                  if isinstance(p, Cite) else p.children, "bracketed")
-                 for p in parts]
-        text = Markup(" ").join(texts)
-        self.notes.append(text)
-        number = len(self.notes)
-        # The call links to the numbered list on screen; in print the span floats to the
-        # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
-        word = self.view.audience.notes == "footnotes"
-        if self.medium == "print":  # only what the PDF shows: WeasyPrint styles every element
-            return (Markup('<span class="footnote">%s</span>') % text if word
-                    else Markup('<sup class="fn-call"><a href="#note-%d" id="call-%d">%d</a>'
-                                '</sup>') % (number, number, number))
-        return Markup(
-            '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d" '
-            'role="doc-noteref">%d</a></sup><span class="footnote" data-docx="%s">%s</span>'
-        ) % ("skip" if word else "Note Reference", number, number, number,
-             "footnote" if word else "skip", text)
-
-    def _works(self, node: Cite) -> list[tuple[Reference, CiteItem]]:
-        return [(self.refs[item.id], item) for item in node.items]
-
-    def xref(self, target: str) -> Markup:
-        """Write "Table 2" as a link; a table this edition leaves out is named by caption."""
-        item = self.view.xrefs[target]
-        label = self.view.labels[item.kind]
-        if item.number is None:
-            return Markup("%s “%s”") % (label.lower(), self.plain(item.caption))
-        # "Table\u00a02": the label keeps its number on the line.
-        return Markup('<a class="xref" href="#%s-%d">%s\u00a0%d</a>') % (
-            item.kind, item.number, label, item.number)
-
-    def cite(self, node: Cite) -> Markup:
-        """Write a citation out in the line: bracketed inside a note, bare in a source line.
-
-        In running text run() never gets here: it turns citations into notes first.
-        """
-        text = self.run(bibliography.note(self._works(node), self.view.linked_refs.__contains__,
-                                          sentence=False))
-        return Markup("(%s)") % text if self.cites == "bracketed" else text
-
-    def cite_id(self, ref_id: str | None) -> Markup:
-        """Write the note of a quote's or timeline entry's `cite:`; '' without one."""
-        return self.run([Cite([CiteItem(ref_id)])]) if ref_id else Markup("")
-
-    def maybe(self, nodes: list[Inline] | None, source: bool = False) -> Markup | None:
-        """Render an optional field: None stays None; a source line writes its cites out."""
-        if nodes is None:
-            return None
-        return self.attribution(nodes) if source else self.run(nodes)
-
-    def blocks(self, blocks: list[Block]) -> Markup:
-        """Render block nodes, one per line."""
-        return Markup("\n").join(self.block(b) for b in blocks)
-
-    def block(self, block: Block) -> Markup:
-        """Render one block node: a paragraph, heading, block quote or list."""
-        if isinstance(block, Para):
-            return Markup("<p>%s</p>") % self.run(block.children)
-        if isinstance(block, Heading):
-            return Markup("<h3>%s</h3>") % self.run(block.children)
-        if isinstance(block, BlockQuote):
-            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.children)
-        if isinstance(block, ListBlock):
-            tag = "ol" if block.ordered else "ul"
-            items = Markup("").join(Markup("<li>%s</li>") % self._item(item)
-                                    for item in block.items)
-            return Markup(f"<{tag}>%s</{tag}>") % items
-        raise TypeError(f"unknown block node {block!r}")
-
-    def _item(self, blocks: list[Block]) -> Markup:
-        # A list item of one paragraph is written without <p>, as a tight list.
-        if len(blocks) == 1 and isinstance(blocks[0], Para):
-            return self.run(blocks[0].children)
-        return self.blocks(blocks)
-
-
-def _block(r: _InlineRenderer, block: BlockView) -> dict[str, Any]:
+def _block(r: InlineRenderer, block: BlockView) -> dict[str, Any]:
     """Render one block of a section, its items in the order its template shows them."""
     return {"kind": block.kind, "items": [_block_item(r, item) for item in block.items]}
 
 
-def _block_item(r: _InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
+def _block_item(r: InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
     """Render one item of a block: a key point, quote, timeline entry, table or figure."""
     if isinstance(item, QuoteView):
         return {"text": r.run(item.text), "speaker": r.plain(item.speaker),
@@ -271,7 +66,7 @@ def _block_item(r: _InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
     return r.run(item)  # a key point: a line of inline Markdown
 
 
-def _section(r: _InlineRenderer, section: SectionView) -> dict[str, Any]:
+def _section(r: InlineRenderer, section: SectionView) -> dict[str, Any]:
     """Render one section: title, lead, body, then its blocks or its recommendations."""
     lead, body = r.maybe(section.lead), r.blocks(section.body)
     return {
@@ -285,7 +80,7 @@ def _section(r: _InlineRenderer, section: SectionView) -> dict[str, Any]:
     }
 
 
-def _render_in_reading_order(r: _InlineRenderer, view: DocumentView) -> dict[str, Any]:
+def _render_in_reading_order(r: InlineRenderer, view: DocumentView) -> dict[str, Any]:
     """Render every Markdown field in the order the built-in page templates show them.
 
     Notes are numbered as they are met, so this order is the page's: key messages,
@@ -323,7 +118,7 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
     """
     if medium not in MEDIA:
         raise ValueError(f"medium must be one of {MEDIA}, not {medium!r}")
-    r = _InlineRenderer(view, medium)
+    r = InlineRenderer(view, medium)
     rendered = _render_in_reading_order(r, view)
     audience = view.audience
     doc = {

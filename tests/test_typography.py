@@ -199,7 +199,7 @@ def _column(typeset: bool) -> list[str]:
     paras = []
     for pad in _PADS:
         text = _SENTENCE.format(pad=pad)
-        # What the print page holds (context._InlineRenderer._text), or the bare text.
+        # What the print page holds (inlines.InlineRenderer._text), or the bare text.
         paras.append(mark_whole_words(nobreak(text), sentence_start=False) if typeset
                      else escape(text))
     html = "".join(f"<p>{p}</p>" for p in paras)
