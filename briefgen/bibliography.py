@@ -1,48 +1,124 @@
 """Format references in one citation style: Chicago notes and bibliography (17th edition).
 
-A citation becomes a shortened note, "Khan, “Evolving Nature,” 4." (author's family
+A citation becomes a shortened note, "Khan, “Evolving Nature,” 4." (the author's family
 name, a short title, the locator), and the reference list gives each work in full,
 "Khan, Muhammad. “The Evolving Nature ….” *Journal* 12, no. 3 (2025): 1–20.", sorted by
-first author. Shortened notes are Chicago's recommendation when a full bibliography is
-printed (CMOS 17, 14.29). Everything is built as inline nodes, so italics and links
-survive into every output format.
+author, then title, then date. Shortened notes are Chicago's recommendation when a full
+bibliography is printed (CMOS 17, 14.29); where two people among a document's works share
+a family name, notes add their initials ("M. N. Khan", "M. S. Khan"), computed once per
+document by `note_names`. Everything is built as inline nodes, so italics and links
+survive into every output format. A reference's `comment` is for editors and is never read
+here; its `note` is printed at the end of the entry. The notes themselves are written by
+shortnotes.py; the name helpers here serve both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import unicodedata
 
-from .docmodel import CiteItem, Emph, Inline, Link, Text
+from .docmodel import Emph, Inline, Link, Text
 from .models import Meta, Reference
+from .typography import curly
 
-__all__ = ["STYLE_NAME", "entry", "how_to_cite", "note", "short_title", "sort_references"]
+__all__ = ["QUOTED", "STYLE_NAME", "creators", "drop_article", "entry", "fold", "how_to_cite",
+           "initials", "name_key", "quoted_title", "series", "sort_references", "split_name"]
 
 STYLE_NAME = "Chicago notes and bibliography (17th edition), shortened notes"
 _MONTHS = ("January February March April May June July August September October "
            "November December").split()
-_QUOTED = ("article", "chapter", "news", "web")
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "the", "to",
-                "with"}
+QUOTED = ("article", "chapter", "news", "web")  # a part of something: its title is quoted
+_ARTICLES = ("the", "a", "an")
 
 
-def _family(name: str) -> str:
-    return name.split(",")[0].strip() if "," in name else name.strip()
+
+# -- names ---------------------------------------------------------------------------------
+
+def split_name(name: str) -> tuple[str, str]:
+    """Return (family, given) of 'Family, Given'; an organisation is all family."""
+    if "," not in name:
+        return name.strip(), ""
+    family, given = (part.strip() for part in name.split(",", 1))
+    return family, given
 
 
 def _given_first(name: str) -> str:
-    if "," not in name:
-        return name.strip()
-    family, given = (part.strip() for part in name.split(",", 1))
-    return f"{given} {family}"
+    family, given = split_name(name)
+    return f"{given} {family}" if given else family
 
 
-def _series(names: list[str]) -> str:
+def fold(text: str) -> str:
+    """Return text for comparing: no case, no accents, punctuation as spaces."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def name_key(name: str) -> tuple[str, str]:
+    family, given = split_name(name)
+    return fold(family), fold(given)
+
+
+def initials(given: str) -> str:
+    """'Muhammad Taimur' -> 'M. T.'; 'M.S.' -> 'M. S.'; 'Jean-Paul' -> 'J.-P.'."""
+    words = [w for w in re.split(r"[\s.]+", given) if w]
+    return " ".join("-".join(part[0] + "." for part in word.split("-") if part)
+                    for word in words)
+
+
+def creators(ref: Reference) -> tuple[list[str], bool]:
+    """Return who the work is listed under and whether they are its editors.
+
+    The editors of a chapter are the book's, so a chapter without authors has none.
+    """
+    if ref.authors:
+        return ref.authors, False
+    if ref.editors and ref.type != "chapter":
+        return ref.editors, True
+    return [], False
+
+
+def series(names: list[str]) -> str:
     """'A', 'A and B', 'A, B, and C': Chicago's serial comma."""
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+# -- sorting -------------------------------------------------------------------------------
+
+def drop_article(title: str) -> str:
+    first, _, rest = title.partition(" ")
+    return rest if rest and first.casefold() in _ARTICLES else title
+
+
+def _date_key(ref: Reference) -> tuple[int, int, int]:
+    if isinstance(ref.date, dt.date):
+        return ref.date.year, ref.date.month, ref.date.day
+    return (ref.date or 0), 0, 0
+
+
+def sort_references(refs: list[Reference]) -> list[Reference]:
+    """Return refs in bibliography order, as Chicago sorts them (CMOS 14.66-14.71).
+
+    By the first author's (or editor's) family name, then given names, so "Khan, M. N."
+    comes before "Khan, M. S."; one author's works before those written with others, which
+    follow by co-author (CMOS 14.67); then by title, a leading The, A or An ignored; then
+    by date. A work without author or editor is sorted by its title. Letters compare
+    without case or accents.
+    """
+    def key(ref: Reference) -> tuple:
+        title = fold(drop_article(ref.title))
+        names = creators(ref)[0]
+        first = name_key(names[0]) if names else (title, "")
+        return first, tuple(name_key(n) for n in names[1:]), title, _date_key(ref)
+    return sorted(refs, key=key)
+
+
+# -- bibliography entries ------------------------------------------------------------------
+
+def _date_text(value: dt.date) -> str:
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
 def _year(ref: Reference) -> str:
@@ -51,150 +127,156 @@ def _year(ref: Reference) -> str:
     return str(ref.date.year if isinstance(ref.date, dt.date) else ref.date)
 
 
-def sort_references(refs: list[Reference]) -> list[Reference]:
-    """Return refs in bibliography order: first author (or title), then title, then year."""
-    def key(ref: Reference) -> tuple[str, str, str]:
-        first = _family(ref.authors[0]) if ref.authors else ref.title.removeprefix("The ")
-        return (first.casefold(), ref.title.casefold(), _year(ref))
-    return sorted(refs, key=key)
-
-
-def short_title(ref: Reference) -> str:
-    """Return the title for short notes: short_title, else the title's first key words.
-
-    Chicago asks for up to four words: here the main title (before any colon), without a
-    leading article, up to the first small word after two words ("Evolving Nature of …"
-    gives "Evolving Nature"), and at most four words.
-    """
-    if ref.short_title:
-        return ref.short_title
-    words = re.split(r"[:?!]\s", ref.title, maxsplit=1)[0].split()
-    if len(words) > 1 and words[0].lower() in ("the", "a", "an"):
-        words = words[1:]
-    for index, word in enumerate(words[:5]):
-        if index >= 2 and word.lower() in _SMALL_WORDS:
-            return " ".join(words[:index])
-    return " ".join(words[:4])
-
-
-def _locator(text: str) -> str:
-    # Chicago notes give bare page numbers: "p. 4" -> "4"; "Table 3" stays as written.
-    return re.sub(r"^pp?\.\s*", "", text.strip())
-
-
-def note(items: list[tuple[Reference, CiteItem]], linked: Callable[[str], bool],
-         sentence: bool = True) -> list[Inline]:
-    """Return the shortened note for one citation of one or more works.
-
-    linked(id) says whether the work has a bibliography entry to link to; sentence
-    capitalises the note's first word and ends it with a full stop, as a footnote is a
-    sentence; without it (a source line under a table) the caller punctuates.
-    """
-    out: list[Inline] = []
-    for index, (ref, item) in enumerate(items):
-        parts: list[Inline] = []
-        lead = f"{item.prefix} " if item.prefix else ""
-        if ref.authors and not item.suppress_author:
-            names = [_family(a) for a in ref.authors]
-            lead += (f"{names[0]} et al." if len(names) > 3 else _series(names)) + ", "
-        if sentence and index == 0 and lead:
-            lead = lead[0].upper() + lead[1:]
-        if lead:
-            parts.append(Text(lead))
-        title = short_title(ref)
-        last = index == len(items) - 1
-        end = "." if last and sentence else ""
-        if ref.type in _QUOTED:
-            # Commas and full stops go inside the closing quotation mark, semicolons outside.
-            inner = "," if item.locator else end
-            parts.append(Text(f"“{title}{inner}”"))
-            if item.locator:
-                parts.append(Text(f" {_locator(item.locator)}{end}"))
-        else:
-            if sentence and index == 0 and not lead:
-                title = title[0].upper() + title[1:]
-            parts.append(Emph([Text(title)]))
-            parts.append(Text(f", {_locator(item.locator)}{end}" if item.locator else end))
-        out += [Link(f"#ref-{ref.id}", parts)] if linked(ref.id) else parts
-        if not last:
-            out.append(Text("; "))
-    return out
-
-
-def _date_text(value: dt.date) -> str:
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
 def _authors(names: list[str], editors: bool = False) -> str:
-    shown = [names[0]] + [_given_first(n) for n in names[1:]]
-    joined = shown[0] if len(shown) == 1 else (
-        f"{shown[0]}, and {shown[1]}" if len(shown) == 2 else _series(shown))
+    """The first name inverted, the others given name first (CMOS 14.72, 14.76)."""
+    if len(names) > 10:  # more than ten: the first seven, then "et al."
+        names = names[:7]
+        shown = [names[0]] + [_given_first(n) for n in names[1:]]
+        joined = ", ".join(shown) + ", et al."
+    else:
+        shown = [names[0]] + [_given_first(n) for n in names[1:]]
+        joined = shown[0] if len(shown) == 1 else (
+            f"{shown[0]}, and {shown[1]}" if len(shown) == 2 else series(shown))
     if editors:
         joined += ", ed." if len(names) == 1 else ", eds."
     return joined
 
 
 def _stop(text: str) -> str:
-    """End text with a full stop, unless it ends with one already ("n.d.")."""
-    return text if text.endswith(".") else text + "."
+    """End text with a full stop, unless it ends with one already ("n.d.", "?")."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def quoted_title(title: str, punctuation: str) -> str:
+    """Put title in quotation marks, punctuation inside them, as Chicago does.
+
+    Double quotes within the title become single ones; a full stop after a title ending
+    in a question or exclamation mark is left out; a title that itself ends in a quotation
+    takes the punctuation inside that quotation too: “… ‘to be yourself.’”
+    """
+    title = curly(title.rstrip(".").rstrip(), inner=True)
+    if punctuation == "." and title.endswith(("?", "!", "?’", "!’")):
+        punctuation = ""
+    closing = len(title) - len(title.rstrip("’"))
+    if closing and not title.rstrip("’").endswith("s"):  # a quotation, not "states’"
+        return f"“{title[:-closing]}{punctuation}{title[-closing:]}”"
+    return f"“{title}{punctuation}”"
 
 
 def _title(title: str, quoted: bool) -> list[Inline]:
-    title = title.rstrip(".")
     if quoted:
-        return [Text(f"“{title}.”")]
-    return [Emph([Text(title)]), Text(".")]
+        return [Text(quoted_title(title, "."))]
+    title = curly(title.rstrip(".").rstrip())
+    return [Emph([Text(title)]), Text("" if title.endswith(("?", "!")) else ".")]
 
 
-def entry(ref: Reference, short: bool = False) -> list[Inline]:
-    """Return the bibliography entry for ref; short gives authors, title and year only."""
+def _imprint(ref: Reference, when: str) -> str:
+    """'Place: Publisher, Year', with whichever of place and publisher the work has."""
+    where = ": ".join(curly(p) for p in (ref.place, ref.publisher) if p)
+    return f"{where}, {when}" if where else when
+
+
+def _article(ref: Reference, year: str) -> list[Inline]:
+    """*Journal* 12, no. 3 (March 2025): 1–20 (CMOS 14.168-14.180); a magazine's full
+    date stands without volume or issue: *Journal*, March 4, 2025, 20 (CMOS 14.187)."""
+    out: list[Inline] = [Text(" "), Emph([Text(curly(ref.container or ""))])]
+    if isinstance(ref.date, dt.date) and not (ref.volume or ref.issue):
+        pages = f", {ref.pages}" if ref.pages else ""
+        return out + [Text(f", {_date_text(ref.date)}{pages}.")]
+    when = (f"{_MONTHS[ref.date.month - 1]} {ref.date.year}" if isinstance(ref.date, dt.date)
+            else year)
+    volume = (f" {ref.volume}" if ref.volume else "") + (f", no. {ref.issue}" if ref.issue else "")
+    pages = f": {ref.pages}" if ref.pages else ""
+    return out + [Text(f"{volume} ({when}){pages}.")]
+
+
+def entry(ref: Reference) -> list[Inline]:
+    """Return the bibliography entry for ref, with every detail Chicago prints.
+
+    Books and reports: *Title*. Place: Publisher, Year. Chapters: “Title.” In *Book*,
+    edited by …, pages. Place: Publisher, Year. Articles: “Title.” *Journal* volume, no.
+    issue (Year): pages. News: “Title.” *Paper*, Month Day, Year. Web pages: “Title.”
+    Site (in roman, CMOS 14.206), Month Day, Year. Then the `note`, the access date, and
+    the DOI as a link (CMOS 14.8 prefers it to a URL), else the URL.
+    A further-reading list gives complete entries too: without its journal or publisher
+    a work cannot be found.
+    """
     out: list[Inline] = []
-    names, as_editors = (ref.authors, False) if ref.authors else (
-        (ref.editors, True) if ref.type == "book" else ([], False))
+    names, as_editors = creators(ref)
     if names:
-        out.append(Text(_authors(names, as_editors).rstrip(".") + ". "))
-    out += _title(ref.title, ref.type in _QUOTED)
+        out.append(Text(curly(_authors(names, as_editors)).rstrip(".") + ". "))
+    out += _title(ref.title, ref.type in QUOTED)
+    editors = curly(series([_given_first(e) for e in ref.editors]))
+    if ref.authors and ref.editors and ref.type != "chapter":
+        out.append(Text(" Edited by " + editors + "."))
     year = _year(ref)
-    if short:
-        out.append(Text(_stop(f" {year}")))
-        return out
-    dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web")
+    dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web", "report")
     when = _date_text(ref.date) if dated else year  # type: ignore[arg-type]
     if ref.type == "chapter" and ref.container:
-        out += [Text(" In "), Emph([Text(ref.container)])]
+        out += [Text(" In "), Emph([Text(curly(ref.container))])]
         if ref.editors:
-            out.append(Text(", edited by " + _series([_given_first(e) for e in ref.editors])))
+            out.append(Text(", edited by " + editors))
         if ref.pages:
             out.append(Text(f", {ref.pages}"))
-        out.append(Text(_stop(f". {ref.publisher}, {year}" if ref.publisher else f", {year}")))
+        imprint = _imprint(ref, year)
+        out.append(Text(_stop(f". {imprint}" if ref.place or ref.publisher else f", {year}")))
     elif ref.type == "article" and ref.container:
-        out += [Text(" "), Emph([Text(ref.container)])]
-        volume = f" {ref.volume}" if ref.volume else ""
-        volume += f", no. {ref.issue}" if ref.issue else ""
-        pages = f": {ref.pages}" if ref.pages else ""
-        out.append(Text(f"{volume} ({year}){pages}."))
-    elif ref.container:  # news and web: the outlet, then the date
-        out += [Text(" "), Emph([Text(ref.container)])]
-        out.append(Text(_stop(f", {when}")))
-    else:  # books and reports
-        out.append(Text(_stop(f" {ref.publisher}, {when}" if ref.publisher else f" {when}")))
+        out += _article(ref, year)
+    elif ref.type == "news" and ref.container:
+        out += [Text(" "), Emph([Text(curly(ref.container))])]
+        pages = f", {ref.pages}" if ref.pages else ""
+        out.append(Text(_stop(f", {when}{pages}")))
+    elif ref.type == "web" and ref.container:
+        publisher = f", {curly(ref.publisher)}" if ref.publisher else ""
+        out.append(Text(_stop(f" {curly(ref.container)}{publisher}, {when}")))
+    elif ref.type in ("news", "web"):
+        publisher = f" {curly(ref.publisher)}," if ref.publisher else ""
+        out.append(Text(_stop(f"{publisher} {when}")))
+    else:  # books, reports, and a chapter or article whose container is unknown
+        out.append(Text(_stop(" " + _imprint(ref, when))))
     if ref.note:
-        out.append(Text(f" {ref.note.rstrip('.')}."))
-    if ref.accessed and ref.url:
+        out.append(Text(" " + _stop(curly(ref.note.strip()))))
+    link = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
+    if ref.accessed and link:
         out.append(Text(f" Accessed {_date_text(ref.accessed)}."))
-    if ref.url:
-        out += [Text(" "), Link(ref.url, [Text(ref.url)]), Text(".")]
+    if link:
+        out += [Text(" "), Link(link, [Text(link)]), Text(".")]
     return out
 
 
+def _invert(name: str) -> str:
+    """'Ana Ferreira' -> 'Ferreira, Ana': the last word is the family name; a name with
+    a comma is already inverted, and a one-word name stays as it is."""
+    if "," in name or " " not in name.strip():
+        return name.strip()
+    given, family = name.strip().rsplit(" ", 1)
+    return f"{family}, {given}"
+
+
 def how_to_cite(meta: Meta) -> list[Inline]:
-    """Return how to cite the document itself, as a Chicago bibliography entry."""
-    names = [author.name for author in meta.authors]
-    out: list[Inline] = [Text(_series(names) + ". "), Emph([Text(meta.title)]), Text(".")]
+    """Return how to cite the document itself: Chicago's entry for a report in a series.
+
+    "Ferreira, Ana, and Kiet Tran. *Title: Subtitle*. Series 2025/07. Organisation,
+    December 21, 2025. https://doi.org/…." The first author is inverted (Meta.authors
+    names are written given name first: the last word is taken as the family name unless
+    the name has a comma). The place of publication is left out: an organisation's
+    address has no reliable field for its city, and CMOS 18 (14.30-31) leaves the place
+    out for works after 1900.
+    """
+    people = _authors([_invert(author.name) for author in meta.authors])
+    title = curly(meta.title.strip())
+    if meta.subtitle:  # after a colon; after a semicolon where the title has a colon already
+        joiner = " " if title.endswith(("?", "!")) else "; " if ": " in title else ": "
+        title += joiner + curly(meta.subtitle.strip())
+    out: list[Inline] = [Text(curly(people).rstrip(".") + ". "), Emph([Text(title)]),
+                         Text("" if title.endswith(("?", "!")) else ".")]
     if meta.series:
-        out.append(Text(f" {meta.series}" + (f" {meta.number}" if meta.number else "") + "."))
+        number = f" {meta.number}" if meta.number else ""
+        out.append(Text(_stop(f" {curly(meta.series)}{number}")))
     org = meta.organisation
-    out.append(Text(f" {org.name + ', ' if org else ''}{_date_text(meta.date)}."))
-    if meta.url:
-        out += [Text(" "), Link(meta.url, [Text(meta.url)]), Text(".")]
+    publisher = f"{curly(org.name)}, " if org else ""
+    out.append(Text(f" {publisher}{_date_text(meta.date)}."))
+    link = f"https://doi.org/{meta.doi}" if meta.doi else meta.url
+    if link:
+        out += [Text(" "), Link(link, [Text(link)]), Text(".")]
     return out

@@ -8,14 +8,15 @@ on a file with schema errors too and every problem is reported in one round.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
 
 from .checks_images import images
 from .checks_text import final_text, limits
-from .docmodel import Cite, Para, plain_text, walk_inlines
-from .draft import Draft, as_list, as_text
+from .docmodel import Cite, Mention, Para, plain_text, walk_inlines
+from .draft import Draft, as_list, as_mapping, as_text
 from .errors import Diagnostic
 
 __all__ = ["CHECKS", "run_checks"]
@@ -31,6 +32,21 @@ _LINK_SCHEME = re.compile(r"(?:\]\(\s*<?|<|^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\n?[ 
 # A figure: a year, a number with a unit or currency, a percentage, or any number of
 # two or more digits. A paragraph stating one should say where it comes from.
 _FIGURE = re.compile(r"[$€£]\s?\d|\d\s?%|\b\d[\d,.]*\s(?:per\s?cent|million|billion)\b|\b\d{2,}\b")
+# Numbers that are no figure: a unit's base year ("in 2024 US dollars", "constant 2015
+# prices", "2015 = 100"), a unit's denominator ("per 1,000 people"), a name with a number
+# ("COVID-19", "JF-17"), and the number of a part of a text ("Table 3", "pp. 12–15").
+# English words: a document in another language is checked without them.
+_NUMBER = r"\d+[A-Za-z]?(?:\.\d+)*"
+_NOT_FIGURES = re.compile(
+    r"\b\d{4}\s+(?:(?:constant|real|nominal|current|international|US|PPP)\s+)*"
+    r"(?:dollars?|US\$|USD|prices|rupees|PKR|roubles|rubles|RUB|euros?|EUR|pounds|GBP|yuan|"
+    r"CNY|PPP|terms|values)(?!\w)|\b\d{4}\s?=\s?100\b|\bbase(?:\s+year)?\s+\d{4}\b"
+    r"|\b\d{4}\s+base(?:\s+year)?\b|\bper\s+\d[\d,]*\b|\b[A-Za-z]+-\d+\b"
+    r"|(?:\b(?:sections?|tables?|figures?|figs?\.|chapters?|chs?\.|parts?|pages?|pp?\.|notes?"
+    r"|annex(?:es)?|appendix|appendices|box(?:es)?|paragraphs?|paras?\.|articles?|volumes?"
+    rf"|vols?\.|nos?\.)|§)\s*{_NUMBER}(?:\s*(?:[-–,&]|and|to)\s*{_NUMBER})*", re.I)
+_MONTHS = ("January February March April May June July August September October November "
+           "December").split()
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -154,22 +170,72 @@ def link_schemes(draft: Draft) -> list[Diagnostic]:
 
 
 def uncited_figures(draft: Draft) -> list[Diagnostic]:
-    """Warn about each paragraph of a section body that states figures but cites nothing."""
-    out = []
-    for base, _, has_blocks in draft.sections():
-        where = base + ("body",)
-        if not has_blocks or where not in draft.markdown:
-            continue
-        for block in draft.markdown[where].blocks:
+    """Warn about each paragraph of a section body that states figures but cites nothing.
+
+    A paragraph may opt out with `<!-- uncited: reason -->` (markdown.UNCITED); a marker
+    that is not needed, or has no reason, is reported where it is written.
+    """
+    out, own = [], _own_dates(draft)
+    bodies = {base + ("body",) for base, _, has_blocks in draft.sections() if has_blocks}
+    for where, parsed in draft.markdown.items():
+        # By the line of the body paragraph they stand in (markdown.py), or their own.
+        markers = {m.line: m for m in parsed.mentions if m.kind.startswith("uncited")}
+        for block in parsed.blocks if where in bodies else ():
             if not isinstance(block, Para):
                 continue
-            found = _FIGURE.search(plain_text(block.children))
-            if found and not any(isinstance(n, Cite) for n in walk_inlines(block.children)):
+            found = _FIGURE.search(_NOT_FIGURES.sub(" ", own.sub(" ", plain_text(block.children))))
+            cites = any(isinstance(n, Cite) for n in walk_inlines(block.children))
+            marker = markers.get(block.line)
+            if marker is not None and marker.kind == "uncited" and marker.target:
+                del markers[block.line]  # an opt-out with a reason, where it belongs
+                if cites or not found:
+                    why = "cites a source" if cites else "states no figure that needs one"
+                    out.append(_marker(draft, where, marker.line,
+                                       f"opt-out not needed: the paragraph {why}", "warning"))
+            elif found and not cites:
                 out.append(draft.source.diagnostic(
                     where, f"paragraph states figures or dates ('{found.group(0).strip()}') "
-                    "but cites no source; add a citation such as [@id]", severity="warning",
+                    "but cites no source; add a citation such as [@id], or say why it needs "
+                    "none with <!-- uncited: reason -->", severity="warning",
                     line_offset=_offset(draft, where, block.line)))
+        out += [_marker(draft, where, m.line, *_misplaced(m)) for m in markers.values()]
     return out
+
+
+def _misplaced(marker: Mention) -> tuple[str, str]:
+    """The message and severity of an opt-out marker that is wrong or in the wrong place."""
+    if marker.kind == "uncited-open":
+        return "uncited marker is not closed; end it with -->", "error"
+    if marker.kind == "uncited" and not marker.target:
+        return ("the uncited marker needs a reason, as in <!-- uncited: all values are in "
+                "2024 US dollars -->", "error")
+    return ("opt-out not needed: it applies only to a paragraph of a section body, at the "
+            "start or end of that paragraph, with no blank line between", "warning")
+
+
+def _marker(draft: Draft, where: tuple, line: int, message: str,
+            severity: str) -> Diagnostic:
+    """A diagnostic at the first opt-out marker written from line of the text at where."""
+    lines = draft.texts.get(where, "").split("\n")
+    line = next((i for i in range(line, len(lines)) if "<!--" in lines[i]), line)
+    return _at(draft, where, _offset(draft, where, line), "<!--", message, severity)
+
+
+def _own_dates(draft: Draft) -> re.Pattern[str]:
+    """The document's own dates, meta.date and meta.data_as_of, as text may write them."""
+    meta, forms = as_mapping(draft.data.get("meta")), []
+    for value in (meta.get("date"), meta.get("data_as_of")):
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                continue
+        if isinstance(value, dt.date):
+            month = _MONTHS[value.month - 1]
+            forms += [rf"{value.day}\s+{month}\s+{value.year}", rf"{month}\s+{value.day},?\s+"
+                      rf"{value.year}", rf"{month}\s+{value.year}", value.isoformat(),
+                      rf"{value.year}-{value.month:02}", rf"as\s+(?:of|at)\s+{value.year}"]
+    return re.compile(rf"\b(?:{'|'.join(forms)})\b" if forms else r"(?!)", re.I)
 
 
 def table_rows(draft: Draft) -> list[Diagnostic]:

@@ -289,21 +289,21 @@ def _progress(total: int):  # noqa: ANN202 - yields a function: advance(file nam
 def _print_table(written: list, out: Path, note: str, stream=None) -> None:  # noqa: ANN001
     from rich.console import Console
     from rich.table import Table
-
-    # Name files relative to the folder they share, so rows fit an 80-column terminal.
+    # Name files alone (each starts with its folder's, the document's), to fit 100 columns.
     folders = {item.job.path.parent for item in written}
-    common = folders.pop() if len(folders) == 1 else out
+    place = folders.pop() if len(folders) == 1 else Path(out, "<document>")
     count = f"{len(written)} file{'s' if len(written) != 1 else ''}"
-    table = Table(title=f"briefgen wrote {count} to {common}{os.sep}",
-                  title_justify="left", caption=note or None, caption_justify="left")
+    key = "grade (Flesch–Kincaid), w/sent (words per sentence): each edition's whole text"
+    table = Table(title=f"briefgen wrote {count} to {place}{os.sep}", title_justify="left",
+                  caption="\n".join(filter(None, (key, note))), caption_justify="left")
     table.add_column("file", overflow="fold")
-    for column in ("pages", "size", "seconds"):
+    for column in ("pages", "size", "seconds", "grade", "w/sent"):
         table.add_column(column, justify="right")
     for item in written:
-        pages = str(item.pages) if item.pages else "–"
-        size = (f"{item.size / 1024:.0f} KB" if item.size < 1024 * 1024
-                else f"{item.size / 1024 / 1024:.1f} MB")
-        table.add_row(str(item.job.path.relative_to(common)), pages, size, f"{item.seconds:.2f}")
+        size = f"{item.size / 1024:.0f} KB" if item.size < 2**20 else f"{item.size / 2**20:.1f} MB"
+        reads = [getattr(item.readability, name, None) for name in ("grade", "sentence_words")]
+        table.add_row(item.job.path.name, str(item.pages or "–"), size,
+                      f"{item.seconds:.2f}", *(f"{n:.1f}" if n is not None else "–" for n in reads))
     Console(file=stream).print(table)
 
 

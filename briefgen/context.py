@@ -74,8 +74,10 @@ def _section(r: InlineRenderer, section: SectionView) -> dict[str, Any]:
         "lead": lead, "body": body,
         "blocks": [_block(r, block) for block in section.blocks],
         "items": [{"number": item.number, "title": r.plain(item.title), "text": r.blocks(item.text),
-                   "actors": list(item.actors), "horizon": item.horizon,
-                   "priority": item.priority} for item in section.items],
+                   "actors": [r.plain(actor) for actor in item.actors],
+                   "horizon": item.horizon, "priority": item.priority,
+                   "cost": r.maybe(item.cost), "risk": r.maybe(item.risk),
+                   "source": r.maybe(item.source)} for item in section.items],
         "contributors": list(section.contributors),
     }
 
@@ -83,27 +85,44 @@ def _section(r: InlineRenderer, section: SectionView) -> dict[str, Any]:
 def _render_in_reading_order(r: InlineRenderer, view: DocumentView) -> dict[str, Any]:
     """Render every Markdown field in the order the built-in page templates show them.
 
-    Notes are numbered as they are met, so this order is the page's: key messages,
-    summary, the sections (in a book review, all but the recommendations, then the
-    reviewer's assessment, then the recommendations: see templates/html/book-review.html),
-    then the bibliography. tests/test_safety_templates.py checks the built-in pages show
-    their note calls in this order.
+    Notes are numbered as they are met, so this order is the page's: view.reading_order
+    (the bottom line or the summary, the key messages, the sections with "What to watch"
+    after the recommendations; in a book review the reviewer's assessment before the
+    book's recommendations), then the bibliography. tests/test_safety_templates.py checks
+    the built-in pages show their note calls in this order.
     """
-    out: dict[str, Any] = {
-        "key_messages": [r.run(message) for message in view.key_messages],
-        "summary": r.blocks(view.summary),
-    }
-    late = "recommendations" if view.assessment is not None else None
-    sections = {s.id: _section(r, s) for s in view.sections if s.id != late}
-    out["assessment"] = None if view.assessment is None else {
-        "strengths": [r.run(s) for s in view.assessment.strengths],
-        "gaps": [r.run(g) for g in view.assessment.gaps],
-        "verdict": r.blocks(view.assessment.verdict)}
-    sections.update({s.id: _section(r, s) for s in view.sections if s.id == late})
-    out["sections"] = [sections[s.id] for s in view.sections]
+    out: dict[str, Any] = {"summary": Markup(""), "bottom_line": None, "assessment": None,
+                           "watch": []}
+    sections = {s.id: s for s in view.sections}
+    rendered: dict[str, Any] = {}
+    for part in view.reading_order:
+        if part in ("summary", "bottom_line"):
+            out[part] = r.blocks(getattr(view, part))
+        elif part == "key_messages":
+            out[part] = [r.run(message) for message in view.key_messages]
+        elif part == "watch":
+            out[part] = [r.run(item) for item in view.watch]
+        elif part == "assessment" and view.assessment is not None:
+            out[part] = {"strengths": [r.run(s) for s in view.assessment.strengths],
+                         "gaps": [r.run(g) for g in view.assessment.gaps],
+                         "verdict": r.blocks(view.assessment.verdict)}
+        elif part in sections:
+            rendered[part] = _section(r, sections[part])
+    out["sections"] = [rendered[s.id] for s in view.sections]
     out["references"] = [{"id": ref.id, "entry": r.unhyphenated(ref.entry)}
                          for ref in view.references]
     return out
+
+
+def _edition(view: DocumentView) -> str:
+    """Return the title block's "Edition for …", in the labels' words for this audience.
+
+    Labels may word an audience's line whole (edition_public: "Edition for the general
+    public"), for the article or word order a language needs; else it is made from the
+    profile's label.
+    """
+    own = view.labels.get(f"edition_{view.audience.name}")
+    return own or f"{view.labels['edition_for']} {view.audience.label.lower()}"
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any] | None:
@@ -129,6 +148,7 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         "theme_css": Markup(audience.theme.css()),
         "labels": dict(view.labels),
         "date_text": r.plain(view.date_text), "date_year": view.meta.date.year,
+        "edition": _edition(view), "opening": view.opening,
         **rendered,
         "glossary": [(term, r.plain(expansion)) for term, expansion in view.glossary],
         "logo": data_uri(view.logo) if view.logo else None,

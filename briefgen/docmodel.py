@@ -118,7 +118,8 @@ class Mention:
 
     target: str
     line: int  # 0-based line within the Markdown text
-    kind: str  # "cite", "xref", "link", or "mixed": [@fig:x; @ref] in one bracket
+    kind: str  # "cite", "xref", "link", "mixed" ([@fig:x; @ref] in one bracket), or the
+    # uncited opt-out: "uncited", "uncited-elsewhere" (not on a body paragraph), "uncited-open"
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .docx_text import xml_safe
@@ -15,16 +16,21 @@ __all__ = ["PAGE_SIZES_CM", "drop_leftovers", "set_page", "set_properties"]
 
 PAGE_SIZES_CM = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
 MAX_CORE_PROPERTY = 255  # characters: python-docx refuses a longer core property
+_CUSTOM_PROPERTIES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                      "custom-properties")
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # Word's fmtid for a user's property
 
 # Parts a reference document brings that say nothing true about the built document: the
 # page-one picture of the (empty) reference, its application statistics ("Microsoft
-# Macintosh Word", one page, no words), Word 2010's copy of the styles (which lacks every
-# style briefgen adds and keeps the reference's language), and customXml data-store items
-# (bibliography sources, SharePoint fields). All are optional in a package (ECMA-376 Part 2,
+# Macintosh Word", one page, no words), its custom properties (set_properties writes the
+# document's own), Word 2010's copy of the styles (which lacks every style briefgen adds
+# and keeps the reference's language), and customXml data-store items (bibliography
+# sources, SharePoint fields). All are optional in a package (ECMA-376 Part 2,
 # 8.5 and Part 1, 15.2); Word and LibreOffice open the file without them.
 _PACKAGE_LEFTOVERS = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    _CUSTOM_PROPERTIES,
 )
 _DOCUMENT_LEFTOVERS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
@@ -62,12 +68,22 @@ def set_page(document: Any, size: str, theme: Theme | None = None) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
-def set_properties(document: Any, view: DocumentView) -> None:
-    """Fill the core properties from the document's metadata; proof in its language."""
+def set_properties(document: Any, view: DocumentView,
+                   page_meta: Mapping[str, str] | None = None) -> None:
+    """Fill the core properties from the document's metadata; proof in its language.
+
+    page_meta: the page's <meta name> values (blocks/head_meta.html), which the PDF's
+    metadata comes from too: its description is the subject, "dcterms.identifier" the
+    identifier (the DOI link, ISBN or URL), and "dcterms.rights" (copyright and licence)
+    a custom property "Rights", since the core properties have no place for rights.
+    """
     meta = view.meta
+    page_meta = page_meta or {}
     props = document.core_properties
     props.title = _core(meta.title)
-    props.subject = _core(meta.subtitle or "")
+    props.subject = _core(page_meta.get("description") or meta.subtitle or "")
+    if page_meta.get("dcterms.identifier"):
+        props.identifier = _core(page_meta["dcterms.identifier"])
     props.author = _core("; ".join(a.name for a in meta.authors))
     props.keywords = _core(", ".join(meta.keywords))
     props.language = meta.language
@@ -77,7 +93,38 @@ def set_properties(document: Any, view: DocumentView) -> None:
     props.revision = 1
     stamp = dt.datetime.combine(meta.date, dt.time(0, 0))
     props.created = props.modified = stamp
+    if page_meta.get("dcterms.rights"):
+        _set_custom_properties(document, {"Rights": page_meta["dcterms.rights"]})
     _set_language(document, meta.language)
+
+
+def _set_custom_properties(document: Any, values: Mapping[str, str]) -> None:
+    """Give the package a custom-properties part holding values as text properties.
+
+    python-docx reads and writes only the core properties; Word lists these under File >
+    Properties > Custom (ECMA-376 Part 1, 22.3). A part the package has already (a
+    reference document's, where drop_leftovers has not run) gives way to this one.
+    """
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+    vt = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns, "vt": vt})
+    # Property ids start at 2 (ECMA-376 Part 1, 22.3.2.2).
+    for pid, (name, value) in enumerate(values.items(), start=2):
+        prop = etree.SubElement(root, f"{{{ns}}}property", fmtid=_USER_DEFINED, pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{vt}}}lpwstr").text = _core(value)
+    package = document.part.package
+    for rid in [rid for rid, rel in package.rels.items() if rel.reltype == _CUSTOM_PROPERTIES]:
+        del package.rels[rid]
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = Part(PackURI("/docProps/custom.xml"),
+                "application/vnd.openxmlformats-officedocument.custom-properties+xml",
+                blob, package)
+    package.relate_to(part, _CUSTOM_PROPERTIES)
 
 
 def drop_leftovers(document: Any) -> None:

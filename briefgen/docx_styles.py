@@ -86,7 +86,11 @@ TEMPLATE_STYLES: dict[str, str] = {
     "Quote Attribution": "paragraph: who said the pull quote",
     "Timeline Entry": "paragraph: a timeline entry",
     "Timeline Date": "character: a timeline entry's date",
-    "Recommendation Meta": "paragraph: a recommendation's priority, horizon and actors",
+    "Recommendation Meta": "paragraph: a recommendation's priority and horizon; where in "
+                           "the book a book's recommendation is made",
+    "Recommendation Detail": "paragraph: a recommendation's actors, cost or trade-off, risk",
+    "Bottom Line Title": "paragraph: the bottom line's heading",
+    "Bottom Line": "paragraph (data-docx-p): the bottom line's paragraphs",
     "Priority High": "character: a recommendation's priority label, when high",
     "Badge": "character: a recommendation's other priority and horizon labels",
     "Book Heading": "paragraph: the reviewed book's title",
@@ -99,7 +103,8 @@ TEMPLATE_STYLES: dict[str, str] = {
     "Bibliography": "paragraph: a reference",
     "Note Text": "paragraph: an endnote",
     "Note Reference": "character: an endnote's call",
-    "Colophon": "paragraph: how to cite, the publisher",
+    "Colophon": ("paragraph: the back page: about the authors and the publisher, contact, "
+                 "series and identifiers, how to cite, licence"),
 }
 
 # Elements Word has nothing for: their text would come out without their meaning (a

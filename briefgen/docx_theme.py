@@ -93,7 +93,13 @@ STYLES: dict[str, Look] = {
                       hanging=1.1, **_BOX),
     "Box Bullet": Look("sans", "ink", 0.95, after=0.25, line=1.35, hanging=1.1, **_BOX),
     "Timeline Entry": Look("serif", "ink", 0.88, after=0.35, line=1.35),
-    "Recommendation Meta": Look("sans", "muted", 0.78, after=0.8),
+    "Recommendation Meta": Look("sans", "muted", 0.78, after=0.3),
+    "Recommendation Detail": Look("sans", "ink", 0.82, before=0.15, after=0.15, line=1.35),
+    # The bottom line's box takes the book card's rule, so that Word does not join it with
+    # the key messages' box below it into one.
+    "Bottom Line Title": Look("sans", "primary", 0.95, bold=True, caps=True, before=0.8,
+                              after=0.4, **_CARD),
+    "Bottom Line": Look("serif", "ink", 1.05, after=0.4, line=1.4, **_CARD),
     "Glossary Entry": Look("serif", "ink", 0.9, after=0.2),
     "Bibliography": Look("serif", "ink", 0.8, after=0.2, line=1.3),
     "Note Text": Look("serif", "ink", 0.68, after=0.1, line=1.25),

@@ -2,13 +2,15 @@
 
 `context.build_context` walks the page in reading order and hands each Markdown field to
 one InlineRenderer, which numbers the notes as it meets them; see context.py's docstring.
+Within one run of text (a paragraph, a list item, a table cell) a citation repeated word
+for word becomes one note, at its last place, which covers the text before it.
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from . import bibliography, typography
+from . import shortnotes, typography
 from .docmodel import (
     Block,
     BlockQuote,
@@ -44,12 +46,14 @@ class InlineRenderer:
         # brackets, and in a source line written out as they stand.
         self.cites: str = "note"
         self.refs = {ref.id: ref for ref in view.all_references}
+        # Who the notes name with initials: two people of the document sharing a family name.
+        self.names = shortnotes.note_names(view.all_references)
         self.language = view.meta.language
         self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
 
     def plain(self, text: str | None) -> str | None:
-        """Return a plain field (a caption, a title, a date) with its no-break characters."""
-        return typography.nobreak(text, self.language) if text else text
+        """Return a plain field (a caption, a title, a date): curly quotes, no-break spaces."""
+        return typography.nobreak(typography.curly(text), self.language) if text else text
 
     def _text(self, text: str, sentence_start: bool = True) -> Markup:
         """Escape text; where print hyphenates, put long names and amounts in spans."""
@@ -63,6 +67,7 @@ class InlineRenderer:
         if self.cites != "note":
             return Markup("").join(self.node(n) for n in nodes)
         nodes = typography.notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
+        nodes = _last_of_repeated_calls(nodes)
         out: list[Markup] = []
         before = ""  # the running text so far, to tell whether a Text starts a sentence
         for i, node in enumerate(nodes):
@@ -143,7 +148,7 @@ class InlineRenderer:
         if self.view.audience.notes == "hidden":
             return Markup("")
         linked = self.view.linked_refs.__contains__
-        texts = [self.attribution(bibliography.note(self._works(p), linked)
+        texts = [self.attribution(shortnotes.note(self._works(p), linked, names=self.names)
                                   if isinstance(p, Cite) else p.children, "bracketed")
                  for p in parts]
         text = Markup(" ").join(texts)
@@ -180,8 +185,8 @@ class InlineRenderer:
 
         In running text run() never gets here: it turns citations into notes first.
         """
-        text = self.run(bibliography.note(self._works(node), self.view.linked_refs.__contains__,
-                                          sentence=False))
+        text = self.run(shortnotes.note(self._works(node), self.view.linked_refs.__contains__,
+                                          sentence=False, names=self.names))
         return Markup("(%s)") % text if self.cites == "bracketed" else text
 
     def cite_id(self, ref_id: str | None) -> Markup:
@@ -218,3 +223,47 @@ class InlineRenderer:
         if len(blocks) == 1 and isinstance(blocks[0], Para):
             return self.run(blocks[0].children)
         return self.blocks(blocks)
+
+
+def _call_key(group: list[Inline]) -> tuple | None:
+    """What makes two note calls the same note: the same works, locators and prefixes.
+
+    None for a call holding an inline note: its text is the author's, never repeated.
+    """
+    if not all(isinstance(node, Cite) for node in group):
+        return None
+    return tuple((item.id, item.locator, item.prefix, item.suppress_author)
+                 for node in group for item in node.items)  # type: ignore[union-attr]
+
+
+def _last_of_repeated_calls(nodes: list[Inline]) -> list[Inline]:
+    """Drop each note call that the same call repeats later in nodes.
+
+    Ten sentences citing one page of one work get one note, after the last of them,
+    rather than ten identical notes; a different locator or work stays a note of its own.
+    Text left side by side is joined again, so the sentence test in run() sees it whole.
+    """
+    groups: list[tuple[int, int]] = []  # (start, end) of each run of Cite/Note nodes
+    for i, node in enumerate(nodes):
+        if isinstance(node, (Cite, Note)):
+            if groups and groups[-1][1] == i:
+                groups[-1] = (groups[-1][0], i + 1)
+            else:
+                groups.append((i, i + 1))
+    keys = [_call_key(nodes[start:end]) for start, end in groups]
+    last = {key: index for index, key in enumerate(keys)}
+    drop: set[int] = set()
+    for index, ((start, end), key) in enumerate(zip(groups, keys, strict=True)):
+        if key is not None and last[key] != index:
+            drop.update(range(start, end))
+    if not drop:
+        return nodes
+    out: list[Inline] = []
+    for i, node in enumerate(nodes):
+        if i in drop:
+            continue
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out

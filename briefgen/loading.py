@@ -21,11 +21,13 @@ __all__ = ["load_all", "load_document", "strict_errors"]
 def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     """Load one content file against templates' audience profiles and labels.
 
-    Its warnings include missing labels and its overruns of its audiences' length limits.
+    Its warnings include missing labels, its overruns of its audiences' length limits and
+    the sections that miss their readability targets.
     """
     from .content import load
+    from .edition_checks import limit_warnings
     from .labels import load_labels, missing_labels
-    from .view import limit_warnings
+    from .readability import dictionary_warning, readability_warnings
 
     doc = load(path, list(templates.audiences))
     language = doc.model.meta.language
@@ -34,8 +36,11 @@ def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     if missing:
         doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
                                                   severity="warning"))
-    for audience in doc.model.audiences:
-        doc.warnings += limit_warnings(doc, templates.audience(audience), labels)
+    profiles = [templates.audience(audience) for audience in doc.model.audiences]
+    doc.warnings += dictionary_warning(doc, profiles)
+    for profile in profiles:
+        doc.warnings += limit_warnings(doc, profile, labels)
+        doc.warnings += readability_warnings(doc, profile, labels)
     return doc
 
 

@@ -3,8 +3,10 @@
 markdown-it-py does the parsing (CommonMark, raw HTML off, so `<b>` stays text); we add
 one inline rule for Pandoc-style citations, `[@id]`, `[@id, p. 4]`, `[see @a; @b]`,
 `[-@id]` (the note leaves out the author the sentence already names), and for
-pandoc-crossref-style references to tables and figures, `[@tbl:id]`, `[@fig:id]`; and we
-use mdit-py-plugins for inline footnotes, `^[text]`.
+pandoc-crossref-style references to tables and figures, `[@tbl:id]`, `[@fig:id]`; one for
+the uncited-figure opt-out, an HTML comment `<!-- uncited: reason -->`, which prints nothing
+and is recorded as a Mention for the checks (any other HTML comment stays text, as all raw
+HTML does); and we use mdit-py-plugins for inline footnotes, `^[text]`.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from .docmodel import (
     XRef,
 )
 
-__all__ = ["XREF_PREFIXES", "parse"]
+__all__ = ["UNCITED", "XREF_PREFIXES", "parse"]
 
 XREF_PREFIXES = ("tbl:", "fig:")  # [@tbl:id] and [@fig:id] point at a table or figure
 
@@ -46,6 +48,28 @@ _CITE_ITEM = re.compile(
     r"^\s*(?:(?P<prefix>[^@;]*?[^@;\s-])\s+)?(?P<suppress>-)?"
     r"@(?P<id>[A-Za-z0-9_](?:[A-Za-z0-9_:.\-]*[A-Za-z0-9_])?)"
     r"\s*(?:,\s*(?P<locator>[^;]+?))?\s*$")
+
+
+# The opt-out of the uncited-figure check: `<!-- uncited: all values are in 2024 US dollars -->`
+# at the start or end of a paragraph. A comment, so that Quarto, Pandoc and MkDocs print
+# nothing for it either; the keyword is followed by a colon, a space or the end.
+UNCITED = re.compile(r"<!--\s*uncited(?=[\s:]|-->)\s*:?(?P<reason>.*?)(?P<end>-->|$)",
+                     re.I | re.S)
+
+
+def _uncited_rule(state: StateInline, silent: bool) -> bool:
+    """Match <!-- uncited: reason --> (an unclosed one runs to the end of the paragraph)."""
+    if not state.src.startswith("<!--", state.pos):
+        return False
+    match = UNCITED.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    if not silent:
+        token = state.push("uncited", "", 0)
+        token.meta = {"reason": " ".join(match["reason"].split()) if match["end"] else None,
+                      "lines": match[0].count("\n")}
+    state.pos = match.end()
+    return True
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -79,6 +103,7 @@ def _parser() -> MarkdownIt:
     md.disable(["image"])  # figures are blocks with alt text, not inline images
     md.use(footnote_plugin)
     md.inline.ruler.before("link", "citation", _citation_rule)
+    md.inline.ruler.before("autolink", "uncited", _uncited_rule)
     return md
 
 
@@ -129,6 +154,7 @@ class _Converter:
         self.level = 0
         self.depth = 0
         self.deepest_line = 0
+        self.paragraph: int | None = None  # the line of the top-level paragraph being read
 
     def _reached(self, inner: int) -> None:
         depth = self.outer + self.level + inner
@@ -162,7 +188,18 @@ class _Converter:
 
     def _container(self, tok: Token, inner: list[Token]) -> Block | None:
         if tok.type == "paragraph_open":
-            return Para(self._inline_of(inner), tok.map[0] if tok.map else 0)
+            line = tok.map[0] if tok.map else 0
+            # An opt-out marker belongs to a paragraph of the field itself, not to one in
+            # a list, a quote or a note.
+            self.paragraph = line if tok.level == 0 and not self.outer else None
+            count = len(self.mentions)
+            children = self._inline_of(inner)
+            self.paragraph = None
+            if any(m.kind.startswith("uncited") for m in self.mentions[count:]):
+                _strip(children)  # the marker's line break or space is no text either
+                if not children:
+                    return None  # the marker alone: nothing to print
+            return Para(children, line)
         if tok.type == "heading_open":
             return Heading(int(tok.tag[1]), self._inline_of(inner))
         if tok.type in ("bullet_list_open", "ordered_list_open"):
@@ -231,6 +268,13 @@ class _Converter:
                         target.append(XRef(item.id))
                 else:
                     target.append(Cite(items))
+            elif kind == "uncited":
+                reason = tok.meta["reason"]
+                where = "uncited" if self.paragraph is not None else "uncited-elsewhere"
+                self.mentions.append(Mention(
+                    reason or "", self.line if self.paragraph is None else self.paragraph,
+                    where if reason is not None else "uncited-open"))
+                self.line += tok.meta["lines"]
             elif kind == "footnote_ref":
                 sub = _Converter(self.mentions, {}, self.outer + self.level + len(stack) + 1)
                 sub.line = self.line  # the note's citations are reported at its call
@@ -246,6 +290,15 @@ class _Converter:
             target[-1].text += text
         else:
             target.append(Text(text))
+
+
+def _strip(inlines: list[Inline]) -> None:
+    """Strip the white space at the start and end of a paragraph's text, in place."""
+    for index, strip in ((0, str.lstrip), (-1, str.rstrip)):
+        if inlines and isinstance(inlines[index], Text):
+            inlines[index].text = strip(inlines[index].text)
+            if not inlines[index].text:
+                del inlines[index]
 
 
 def _matching_close(tokens: list[Token], start: int) -> int:

@@ -37,7 +37,7 @@ Doi = Annotated[str, Field(pattern=r"^10\.\d{4,9}/\S+$",
 class Author(Model):
     name: str = Field(description="Full name as printed.")
     affiliation: str | None = Field(None, description="Institution or role.")
-    email: str | None = Field(None, description="Contact address, printed on the title block.")
+    email: str | None = Field(None, description="Contact address, printed after the bio.")
     bio: str | None = Field(None, description="One or two sentences for 'About the authors'.")
 
 

@@ -33,6 +33,7 @@ from .templates import TemplateSet, for_documents
 
 if TYPE_CHECKING:
     from .content import LoadedDocument
+    from .readability import Figures
 
 __all__ = ["FORMATS", "Job", "PdfReport", "Written", "build", "find_documents", "load_all",
            "load_document", "render", "strict_errors"]  # the loading verbs re-exported
@@ -46,7 +47,8 @@ def _nothing(job: Job) -> None:
 
 @dataclass(frozen=True)
 class Written:
-    """What a job produced: its path, page count, size, render time and preflight findings.
+    """What a job produced: its path, page count, size, render time and preflight findings,
+    and how its edition reads (readability.Figures: the whole text the edition shows).
 
     pages and findings: PDF only.
     """
@@ -56,6 +58,7 @@ class Written:
     size: int
     seconds: float
     findings: tuple[Finding, ...] = ()
+    readability: Figures | None = None
 
 
 def _stop_if_strict(warnings: list[Diagnostic], strict: bool) -> None:
@@ -236,7 +239,7 @@ def build(paths: Iterable[str | Path] = ("content",), *, out: str | Path = "buil
 
         rendered = render_with_executor(editions, template_set, cache, epoch, progress,
                                         executor, min(jobs, len(editions)), scheduler)
-    written = _add_outputs(writes, editions, rendered, plan.records)
+    written = _add_outputs(writes, editions, rendered, plan.records, template_set)
     reports = [*plan.reports, *(PdfReport(item.job.path, item.pages, item.findings)
                                 for item in written if item.job.format == "pdf")]
     for found in reports:
@@ -281,15 +284,21 @@ def _log_findings(report: PdfReport) -> None:
 
 
 def _add_outputs(writes: WriteSet, editions: list[Edition], rendered: list[dict[str, Output]],
-                 records: dict[Path, state.Record]) -> list[Written]:
+                 records: dict[Path, state.Record], templates: TemplateSet) -> list[Written]:
     """Add the rendered outputs to writes and records, with their findings; return them."""
+    from .labels import load_labels
+    from .readability import edition_figures
+    from .view import build_view
+
     written = []
     for edition, outputs in zip(editions, rendered, strict=True):
         record = records[edition.doc.path]
+        labels = load_labels(templates, edition.doc.model.meta.language)
+        figures = edition_figures(build_view(edition.doc, edition.profile, labels))[0]
         for job in edition.jobs:
             data, pages, seconds, findings = outputs[job.format]
             writes.add(job.path, data)
             record.wrote(job.path, edition.keys[job.path.name], data, pages=pages,
                          findings=[finding.as_dict() for finding in findings])
-            written.append(Written(job, pages, len(data), seconds, tuple(findings)))
+            written.append(Written(job, pages, len(data), seconds, tuple(findings), figures))
     return written

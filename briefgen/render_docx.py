@@ -79,8 +79,8 @@ def render_docx(html: str, view: DocumentView, reference: Path,
         from .docx_watermark import add_watermark
         add_watermark(document, xml_safe(view.labels["draft"]), font="Inter")
     finish(document, extras)  # settings, contents' page numbers, fonts (docx_settings)
-    set_properties(document, view)
-    drop_leftovers(document)
+    drop_leftovers(document)  # first: the reference's custom properties give way to ours
+    set_properties(document, view, _page_meta(body))
     # Saved to memory, not to the output file: a save that fails halfway leaves nothing
     # behind, and the pipeline writes the finished bytes atomically.
     out = io.BytesIO()
@@ -96,6 +96,15 @@ def _empty_body(document: Any) -> None:
     for child in list(body):
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
+
+
+def _page_meta(body: _Element) -> dict[str, str]:
+    """Return the page's <meta name=… content=…> values by name, the first of each."""
+    found: dict[str, str] = {}
+    for meta in body.getparent().iter("meta"):
+        if meta.get("name") and meta.get("content") is not None:
+            found.setdefault(meta.get("name"), meta.get("content"))
+    return found
 
 
 def _page_body(html: str) -> _Element:

@@ -278,6 +278,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     from weasyprint.text.fonts import FontConfiguration
 
     from . import notefix, speedups, tagfix
+    from .pdf_metadata import with_rights
 
     speedups.apply()
     notefix.apply()  # not a speed-up: without it WeasyPrint 70 can lose a note
@@ -321,6 +322,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
             # The layout's garbage goes before the PDF is made, which needs as much again.
             gc.collect()
             # Tagged PDF/UA-1: structure tags, document language and title for screen readers.
+            laid_out.metadata = with_rights(laid_out.metadata)
             pdf = laid_out.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True) if write else b""
             anchors: dict[str, int] = {}
             for number, page in enumerate(laid_out.pages, 1):

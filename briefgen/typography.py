@@ -15,7 +15,8 @@ Two kinds of rule, both applied once, to the text the page and the Word file are
   the print style sheet to hyphenate at all, so as few elements as possible are added.
 
 Where a note call goes (`notes_after_punctuation`: after the punctuation, as Chicago
-asks) is decided here too.
+asks) is decided here too, and so are typographic quotes and apostrophes in plain fields
+(`curly`: "it's" becomes "it’s", as the Markdown text already gets them).
 
 The rules are data: `RULES` maps a language (its primary subtag; "" for every language)
 to its rules, applied in order. A language adds its own by adding a key, e.g. French's
@@ -32,7 +33,7 @@ from markupsafe import Markup, escape
 
 from .docmodel import Cite, Inline, Note, Text
 
-__all__ = ["NBSP", "NNBSP", "WJ", "NAME_MIN_LETTERS", "RULES", "Rule", "WHOLE_CLASS",
+__all__ = ["NBSP", "NNBSP", "WJ", "NAME_MIN_LETTERS", "RULES", "Rule", "WHOLE_CLASS", "curly",
            "mark_whole_words", "nobreak", "notes_after_punctuation", "rules_for",
            "starts_sentence", "whole_words"]
 
@@ -219,3 +220,34 @@ def notes_after_punctuation(nodes: list[Inline], notes: bool) -> list[Inline]:
                 continue  # so that a note right after the punctuation joins this one
         out.append(node)
     return out
+
+
+# A web address or e-mail address in a plain field keeps its straight quotes.
+_ADDRESS = re.compile(r"(?:https?://|www\.|mailto:)\S+|\S+@\S+\.\w+")
+# An apostrophe: inside a word ("it's", "O'Neil"), after one ("states'"), or eliding the
+# century ("'90s"). Anything else is an opening quote after a space, a bracket, a dash or
+# another opening quote, else a closing one: the rules markdown-it's smartquotes apply to
+# the Markdown fields, so a plain field and a paragraph agree.
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=[^\W\d_])'|'(?=\d\ds?\b)")
+_OPENS = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013/‘“-]))(['\"])")
+
+
+def curly(text: str, inner: bool = False) -> str:
+    """Return text with typographic quotes and apostrophes; web addresses stay as written.
+
+    inner: the text stands inside double quotation marks (a title quoted in a reference),
+    so its own double quotes become single ones, as Chicago asks (CMOS 6.11).
+    """
+    out, at = [], 0
+    for match in _ADDRESS.finditer(text):
+        out += [_curl(text[at:match.start()], inner), match.group()]
+        at = match.end()
+    out.append(_curl(text[at:], inner))
+    return "".join(out)
+
+
+def _curl(text: str, inner: bool) -> str:
+    text = _APOSTROPHE.sub("’", text)
+    text = _OPENS.sub(lambda m: "‘" if m.group(1) == "'" else "“", text)
+    text = text.replace("'", "’").replace('"', "”")
+    return text.replace("“", "‘").replace("”", "’") if inner else text

@@ -41,7 +41,7 @@ def test_short_report_sections_run_on_without_runt_pages(tmp_path: Path) -> None
     found = _preflight(_starter("report", tmp_path), tmp_path / "out", ["academic", "public"])
     by_audience = {name.rsplit("-", 1)[1]: result for name, result in found.items()}
     assert by_audience["academic.pdf"] == (4, [])  # was 10 pages, six of them runts
-    assert by_audience["public.pdf"] == (3, [])  # was 8, five runts
+    assert by_audience["public.pdf"] == (2, [])  # was 8, five runts; leads only since 16
 
 
 def test_headings_at_a_page_foot_move_on(tmp_path: Path) -> None:
@@ -74,8 +74,7 @@ def test_academic_brief_fits_six_pages(tmp_path: Path) -> None:
     assert pages <= 6 and findings == []
 
 
-def test_policymaker_brief_starts_its_recommendations_on_a_page_after_a_gap(
-        tmp_path: Path) -> None:
-    """Recommendations kept whole at their start that would leave a gap start a new page."""
+def test_policymaker_brief_is_a_two_page_memo_without_findings(tmp_path: Path) -> None:
+    """The memo keeps to its two pages (the profile's limit) with no gap or stub."""
     found = _preflight(EXAMPLES / "brief.yaml", tmp_path, ["policymaker"])
-    assert found["pakistan-russia-brief-policymaker.pdf"] == (3, [])  # was a 38% gap on p.1
+    assert found["pakistan-russia-brief-policymaker.pdf"] == (2, [])

@@ -7,7 +7,7 @@ import subprocess
 
 import docx
 import pytest
-from conftest import SECTION_TITLES, need
+from conftest import EXAMPLE, SECTION_TITLES, need
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import parse_xml
 from pypdf import PdfReader
@@ -31,8 +31,9 @@ def test_title_and_subtitle_styles(document):
 
 def test_sections_are_heading_1_in_order(document):
     headings = [text for style, text in styled(document, "Heading 1")]
-    assert headings == ["Executive summary", *SECTION_TITLES.values(), "Glossary",
-                        "References"]  # the notes are footnotes, not a list
+    # "What to watch" follows the recommendations; the notes are footnotes, not a list.
+    assert headings == ["Executive summary", *SECTION_TITLES.values(), "What to watch",
+                        "Glossary", "References"]
 
 
 def test_headings_carry_bookmarks_that_links_point_to(document):
@@ -47,12 +48,18 @@ def test_headings_carry_bookmarks_that_links_point_to(document):
 
 
 def test_recommendations_are_heading_2_with_meta(document):
+    from briefgen.content import load
+
+    items = load(EXAMPLE).model.sections.recommendations.items
     recs = [text for style, text in styled(document, "Heading 2")]
-    assert len(recs) == 8 and recs[0] == "1. Institutionalise the dialogue"
+    assert recs == [f"{i}. {item.title}" for i, item in enumerate(items, start=1)]
     meta = [text for style, text in styled(document, "Recommendation Meta")]
-    assert len(meta) == 8
-    assert "High priority" in meta[0] and "Short term" in meta[0]
-    assert "Ministry of Foreign Affairs of Pakistan" in meta[0]
+    assert len(meta) == len(items)
+    horizon = {"short": "Short term (within a year)",
+               "medium": "Medium term (one to three years)"}[items[0].horizon]
+    assert f"{items[0].priority.capitalize()} priority" in meta[0] and horizon in meta[0]
+    details = [text for style, text in styled(document, "Recommendation Detail")]
+    assert details[0] == f"Who should act: {', '.join(items[0].actors)}"
 
 
 def test_brief_blocks_have_their_own_styles(document):
