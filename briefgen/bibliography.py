@@ -261,13 +261,14 @@ def how_to_cite(meta: Meta) -> list[Inline]:
     names are written given name first: the last word is taken as the family name unless
     the name has a comma). The place of publication is left out: an organisation's
     address has no reliable field for its city, and CMOS 18 (14.30-31) leaves the place
-    out for works after 1900.
+    out for works after 1900. A title that has a colon already keeps no second subtitle.
     """
     people = _authors([_invert(author.name) for author in meta.authors])
     title = curly(meta.title.strip())
-    if meta.subtitle:  # after a colon; after a semicolon where the title has a colon already
-        joiner = " " if title.endswith(("?", "!")) else "; " if ": " in title else ": "
-        title += joiner + curly(meta.subtitle.strip())
+    # Chicago gives a title and one subtitle: a title with a colon has its subtitle, and
+    # the document's own subtitle (often a descriptive line) is then left out.
+    if meta.subtitle and ": " not in title:
+        title += (" " if title.endswith(("?", "!")) else ": ") + curly(meta.subtitle.strip())
     out: list[Inline] = [Text(curly(people).rstrip(".") + ". "), Emph([Text(title)]),
                          Text("" if title.endswith(("?", "!")) else ".")]
     if meta.series:

@@ -366,4 +366,4 @@ def test_how_to_cite_authors_and_links():
     one = _meta(authors=[{"name": "Ana Maria Ferreira"}], title="Why Russia?")
     assert plain(how_to_cite(one)) == "Ferreira, Ana Maria. Why Russia? December 21, 2025."
     colon = _meta(authors=[{"name": "Ana Ferreira"}], title="Russia: Then", subtitle="And now")
-    assert plain(how_to_cite(colon)) == "Ferreira, Ana. Russia: Then; And now. December 21, 2025."
+    assert plain(how_to_cite(colon)) == "Ferreira, Ana. Russia: Then. December 21, 2025."
