@@ -15,9 +15,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import MINIMAL, ROOT
 
 from briefgen.pipeline import build
+from briefgen.templates import TemplateSet
 
 EXAMPLES = [ROOT / "content" / "pakistan-russia" / f"{kind}.yaml"
             for kind in ("brief", "report", "book-review")]
@@ -135,9 +137,20 @@ def in_view(driver, element_id: str) -> bool:
         "return r.bottom > 0 && r.top < window.innerHeight", element_id)
 
 
+def noted_page_names() -> list[str]:
+    """The example pages of the editions that show notes (the memo and public ones hide them)."""
+    templates = TemplateSet(())
+    names = []
+    for path in EXAMPLES:
+        kind = yaml.safe_load(path.read_text(encoding="utf-8"))["kind"]
+        names += [f"pakistan-russia-{path.stem}-{audience}.html"
+                  for audience in ("policymaker", "academic", "public")
+                  if templates.audience(audience).for_kind(kind).notes != "hidden"]
+    return names
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["pakistan-russia-brief-academic.html",
-                                  "pakistan-russia-report-public.html"])
+@pytest.mark.parametrize("name", noted_page_names())
 def test_note_call_leads_to_its_note_and_back(browser, pages, name, width):
     from selenium.webdriver.common.by import By
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from conftest import EXAMPLE, MINIMAL
+from conftest import EXAMPLE, MINIMAL, ROOT
 
 from briefgen.content import load
 from briefgen.errors import ContentError
+from briefgen.labels import load_labels
+from briefgen.pipeline import load_all
+from briefgen.templates import TemplateSet
+from briefgen.view import build_view
 
 
 def errors(path) -> list[str]:
@@ -19,12 +25,26 @@ def test_example_is_valid():
     doc = load(EXAMPLE)
     model = doc.model
     assert model.kind == "policy-brief"
-    assert 3 <= len(model.key_messages) <= 6
+    assert 3 <= len(model.key_messages) <= 5  # the memo's limit (policymaker profile)
     assert list(model.sections.order) == ["history", "strategic", "economic", "societal",
                                           "recommendations"]
-    assert len(model.sections.recommendations.items) >= 6
     assert len(model.references) >= 12
     assert doc.name == "pakistan-russia-brief"
+    # The memo's parts: a bottom line, recommendations that each say who acts, by when,
+    # at what cost and at what risk if no one does, and a short list of what to watch.
+    assert model.bottom_line and model.bottom_line.strip()
+    items = model.sections.recommendations.items
+    assert len(items) >= 5
+    for item in items:
+        assert item.actors and item.horizon and item.cost and item.risk, item.title
+    assert 2 <= len(model.watch) <= 6
+    # A publication of an institute, not a template demo.
+    meta = model.meta
+    assert meta.licence and meta.licence.name == "CC BY 4.0"
+    assert meta.doi or meta.isbn
+    assert meta.data_as_of and meta.data_as_of <= meta.date
+    assert meta.organisation and meta.organisation.address and meta.organisation.about
+    assert all(author.bio for author in meta.authors)
 
 
 def test_example_cites_every_reference_and_meets_the_brief():
@@ -34,11 +54,51 @@ def test_example_cites_every_reference_and_meets_the_brief():
              if m.kind == "cite"}
     assert {r.id for r in doc.model.references} <= cited | {
         q.cite for s in sections for q in getattr(s, "quotes", [])}
-    strategic = doc.model.sections.strategic
-    years = {int(entry.date[:4]) for entry in strategic.timeline}
-    assert min(years) == 2015 and max(years) == 2025
+    # The strategic timeline runs over the last decade, in order, up to the date the data
+    # are as of and no further.
+    as_of = doc.model.meta.data_as_of.isoformat()
+    dates = [str(entry.date) for entry in doc.model.sections.strategic.timeline]
+    assert dates == sorted(dates) and dates[-1] <= as_of
+    assert int(dates[0][:4]) <= 2016 and dates[-1][:4] == as_of[:4]
     quotes = [q for s in sections for q in getattr(s, "quotes", [])]
-    assert len(quotes) >= 2 and all(q.cite == "issi-panel" for q in quotes)
+    assert len(quotes) >= 2
+
+
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+def _plain(text: str) -> str:
+    """Text with straight apostrophes and quotation marks and single spaces, to compare."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+    return " ".join(text.translate(table).split())
+
+
+@pytest.mark.parametrize("name", ["brief", "report", "book-review"])
+def test_example_quotes_are_verbatim_from_the_sources(name):
+    """A pull quote is the source's own words (its first letter may change case)."""
+    if not SOURCES.is_dir():
+        pytest.skip(f"the source texts are not at {SOURCES}")
+    sources = _plain(" ".join(p.read_text(encoding="utf-8")
+                              for p in sorted(SOURCES.glob("*.txt"))))
+    model = load(EXAMPLE.parent / f"{name}.yaml").model
+    quotes = [q for key in model.sections.order
+              for q in getattr(getattr(model.sections, key), "quotes", [])]
+    for quote in quotes:
+        text = _plain(quote.text)
+        first = f"[{text[0].upper()}{text[0].lower()}]"
+        assert re.search(first + re.escape(text[1:]), sources), quote.text
+
+
+def test_examples_meet_every_edition_without_warnings():
+    """The examples keep each edition's rules: abbreviations in the glossary, every
+    recommendation field, a public list of at most 25 sources, the readability targets."""
+    docs = load_all(sorted(EXAMPLE.parent.glob("*.yaml")), TemplateSet(()))
+    assert len(docs) == 3
+    assert [str(w) for doc in docs for w in doc.warnings] == []
+    templates = TemplateSet(())
+    for doc in docs:
+        public = build_view(doc, templates.audience("public"), load_labels(templates, "en"))
+        assert 0 < len(public.references) <= 25, doc.name
 
 
 def test_minimal_document_is_valid(write_doc):
