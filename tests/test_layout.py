@@ -80,3 +80,18 @@ def test_policymaker_brief_is_a_two_page_memo_without_findings(tmp_path: Path) -
     """The memo keeps to its two pages (the profile's limit) with no gap or stub."""
     found = _preflight(EXAMPLES / "brief.yaml", tmp_path, ["policymaker"])
     assert found["pakistan-russia-brief-policymaker.pdf"] == (2, [])
+
+
+def test_long_timeline_dates_stay_in_their_column(tmp_path: Path) -> None:
+    """'30 September 2025', the longest English date, ends before its entry's text begins."""
+    path = _starter("policy-brief", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    entries = ('    timeline:\n'
+               '      - {date: 2025-09-30, title: "Long date.", text: "One.", cite: smith2025}\n'
+               '      - {date: 2025-12-28, title: "Another.", text: "Two.", cite: smith2025}\n')
+    text = text.replace("    # Optional blocks, rendered in this order after the body:\n",
+                        entries, 1)
+    assert entries in text
+    path.write_text(text, encoding="utf-8")
+    found = _preflight(path, tmp_path / "out", ["academic"])
+    assert [findings for _, findings in found.values()] == [[]]
