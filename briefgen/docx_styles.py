@@ -103,6 +103,7 @@ TEMPLATE_STYLES: dict[str, str] = {
     "Bibliography": "paragraph: a reference",
     "Note Text": "paragraph: an endnote",
     "Note Reference": "character: an endnote's call",
+    "Colophon Heading": "paragraph: a heading of the back page (about the authors, the publisher)",
     "Colophon": ("paragraph: the back page: about the authors and the publisher, contact, "
                  "series and identifiers, how to cite, licence"),
 }

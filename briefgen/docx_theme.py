@@ -106,6 +106,8 @@ STYLES: dict[str, Look] = {
     # Word cannot run notes in, as print does (brief.css); set tighter, one a line, they
     # take about the room there.
     "Footnote Text": Look("serif", "ink", pt=7.5, line=1.15),
+    "Colophon Heading": Look("sans", "primary", 0.75, bold=True, caps=True, before=1.2,
+                             after=0.25, line=1.3),
     "Colophon": Look("sans", "muted", 0.75, after=0.3),
     "Table Text": Look("sans", "ink", 0.78, line=1.3),
     "Table Heading": Look("sans", "white", 0.78, bold=True, line=1.3),
