@@ -102,8 +102,8 @@ def _set_custom_properties(document: Any, values: Mapping[str, str]) -> None:
     """Give the package a custom-properties part holding values as text properties.
 
     python-docx reads and writes only the core properties; Word lists these under File >
-    Properties > Custom (ECMA-376 Part 1, 22.3). A part the package has already (a
-    reference document's, where drop_leftovers has not run) gives way to this one.
+    Properties > Custom (ECMA-376 Part 1, 22.3). The reference document's own part is gone
+    by then: drop_leftovers runs first (render_docx).
     """
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -118,8 +118,6 @@ def _set_custom_properties(document: Any, values: Mapping[str, str]) -> None:
                                 name=name)
         etree.SubElement(prop, f"{{{vt}}}lpwstr").text = _core(value)
     package = document.part.package
-    for rid in [rid for rid, rel in package.rels.items() if rel.reltype == _CUSTOM_PROPERTIES]:
-        del package.rels[rid]
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     part = Part(PackURI("/docProps/custom.xml"),
                 "application/vnd.openxmlformats-officedocument.custom-properties+xml",

@@ -18,13 +18,13 @@ from .view import DocumentView, build_view, shown_text
 __all__ = ["limit_warnings"]
 
 
-def limit_warnings(doc: LoadedDocument, audience: AudienceProfile,
-                   labels: dict[str, str]) -> list[Diagnostic]:
+def limit_warnings(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str, str],
+                   view: DocumentView | None = None) -> list[Diagnostic]:
     """Return a warning for each of the edition's limits and requirements the document misses.
 
     Length limits, the number of sources, the fields each recommendation must have
     (recommendation_fields), and, in an edition that spells abbreviations out, each one
-    the glossary lacks.
+    the glossary lacks. view is the edition's, when the caller has built it already.
     """
     audience = audience.for_kind(doc.model.kind)
     limits, out = audience.limits.for_kind(doc.model.kind), []
@@ -33,7 +33,7 @@ def limit_warnings(doc: LoadedDocument, audience: AudienceProfile,
     if limits.key_messages and count > limits.key_messages:
         message = f"{count} key messages {where} {limits.key_messages})"
         out.append(doc.source.diagnostic(("key_messages",), message, severity="warning"))
-    view = build_view(doc, audience, labels)
+    view = view or build_view(doc, audience, labels)
     if limits.words_per_section:
         for section in view.sections:
             words = sum(len(t.split()) for t in shown_text([section.lead, section.body]))

@@ -28,6 +28,7 @@ def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     from .edition_checks import limit_warnings
     from .labels import load_labels, missing_labels
     from .readability import dictionary_warning, readability_warnings
+    from .view import build_view
 
     doc = load(path, list(templates.audiences))
     language = doc.model.meta.language
@@ -39,8 +40,9 @@ def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     profiles = [templates.audience(audience) for audience in doc.model.audiences]
     doc.warnings += dictionary_warning(doc, profiles)
     for profile in profiles:
-        doc.warnings += limit_warnings(doc, profile, labels)
-        doc.warnings += readability_warnings(doc, profile, labels)
+        view = build_view(doc, profile, labels)  # one view per edition, for both checks
+        doc.warnings += limit_warnings(doc, profile, labels, view)
+        doc.warnings += readability_warnings(doc, view)
     return doc
 
 

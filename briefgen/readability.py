@@ -218,8 +218,8 @@ def section_units(section: SectionView) -> list[str]:
                 units.append(_inline_text(item.text))  # type: ignore[union-attr]
     for recommendation in section.items:
         units += _units(recommendation.text)
-        units += [_inline_text(part) for part in (getattr(recommendation, "cost", None),
-                                                  getattr(recommendation, "risk", None)) if part]
+        units += [_inline_text(part) for part in (recommendation.cost, recommendation.risk)
+                  if part]
     return [unit for unit in units if unit.strip()]
 
 
@@ -228,8 +228,8 @@ def edition_figures(view: DocumentView) -> tuple[Figures, list[tuple[SectionView
     language = view.meta.language
     sections = [(section, measure(section_units(section), language))
                 for section in view.sections]
-    other = [*_units(getattr(view, "bottom_line", [])), *_units(view.summary),
-             *map(_inline_text, [*view.key_messages, *getattr(view, "watch", [])])]
+    other = [*_units(view.bottom_line), *_units(view.summary),
+             *map(_inline_text, [*view.key_messages, *view.watch])]
     if view.assessment is not None:
         other += [*map(_inline_text, view.assessment.strengths + view.assessment.gaps),
                   *_units(view.assessment.verdict)]
@@ -239,16 +239,17 @@ def edition_figures(view: DocumentView) -> tuple[Figures, list[tuple[SectionView
     return whole, sections
 
 
-def readability_warnings(doc: LoadedDocument, audience: AudienceProfile,
-                         labels: dict[str, str]) -> list[Diagnostic]:
-    """Return a warning for each section of doc's edition that misses a readability target."""
-    from .view import build_view
+def readability_warnings(doc: LoadedDocument, view: DocumentView) -> list[Diagnostic]:
+    """Return a warning for each section of an edition of doc that misses a readability target.
 
+    The targets are the edition's profile's, as it applies to the document's kind.
+    """
+    audience = view.audience
     target = audience.readability
     if not (target.grade or target.sentence_words):
         return []
     out = []
-    for section, figures in edition_figures(build_view(doc, audience, labels))[1]:
+    for section, figures in edition_figures(view)[1]:
         misses = []  # compared as printed, so that "10.0 (target 10)" is never a miss
         grade, length = (None if n is None else round(n, 1)
                          for n in (figures.grade, figures.sentence_words))
