@@ -115,18 +115,17 @@ _INTERRUPTED = ("briefgen: interrupted; the output folder holds the previous fil
 _GRACE_SECONDS = 3
 
 
-def _terminate(signum: int, frame: object) -> None:
-    # The exception can land in a finalizer (a __del__ in WeasyPrint), where Python prints
-    # and drops it; if it has not stopped the build within a few seconds, stop it here.
-    # Writes hold SIGALRM back (output.WriteSet.commit), so none is cut short.
-    signal.signal(signal.SIGALRM, _stop_now)
+def _interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM: raise, to stop rendering; should the exception land in a
+    finalizer (a __del__ in WeasyPrint), which drops it, SIGALRM ends the build soon
+    after. Writes hold SIGALRM back (output.WriteSet.commit), so none is cut short."""
+    def stop_now(*_: object) -> None:
+        print(_INTERRUPTED, file=sys.stderr, flush=True)
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGALRM, stop_now)
     signal.alarm(_GRACE_SECONDS)
-    raise _Terminated
-
-
-def _stop_now(signum: int, frame: object) -> None:
-    print(_INTERRUPTED, file=sys.stderr, flush=True)
-    os._exit(128 + signal.SIGTERM)
+    raise _Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
 
 def run() -> None:
@@ -159,14 +158,15 @@ def run() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     try:
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        previous = {signum: signal.signal(signum, _interrupt)
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: leave signals to the host program
-        previous = None
+        previous = {}
     try:
         return _main(argv)
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _main(argv: list[str] | None) -> int:
