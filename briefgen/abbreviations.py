@@ -7,6 +7,12 @@ text to one Abbreviations object in the order the page shows it, so the first us
 page is the one spelled out, in HTML, PDF and Word alike. Headings, captions and column
 heads are only scanned: they keep their words, and any abbreviation in them the glossary
 lacks is reported like one in running text.
+
+In English the expansion comes first, "Shanghai Cooperation Organisation (SCO)", with "a" or
+"an" put right. A language that declines its nouns cannot take the expansion in the
+dictionary form the glossary gives wherever the sentence needs another case, so there the
+term stays where the author put it and the expansion follows in brackets: "ШОС
+(Шанхайская организация сотрудничества)".
 """
 
 from __future__ import annotations
@@ -67,8 +73,11 @@ class Abbreviations:
             return match.group(0)
         self.seen.add(term)
         expansion = self.glossary[term]
-        if _written_out(text[:match.start("term")], text[match.end():], expansion):
+        if _written_out(text[:match.start("term")], text[match.end():], expansion,
+                        self.english):
             return match.group(0)
+        if not self.english:
+            return f"{match.group(0)} ({expansion})"
         if article and self.english:  # "an LNG terminal": "a liquefied natural gas (LNG) …"
             vowel = expansion[:1].casefold() in "aeiou"
             article = article[0] + ("n" if vowel else "")
@@ -112,9 +121,15 @@ def _plain(nodes: list[Inline]) -> str:
                     for n in nodes)
 
 
-def _written_out(before: str, after: str, expansion: str) -> bool:
-    """Whether the author spelled the term out beside it: "Expansion (TERM)", "TERM (Expansion)"."""
+def _written_out(before: str, after: str, expansion: str, english: bool = True) -> bool:
+    """Whether the author spelled the term out beside it: "Expansion (TERM)", "TERM (Expansion)".
+
+    Outside English the spelled-out words may be in any case, so any bracket right beside
+    the term counts.
+    """
     wanted = expansion.casefold()
     before, after = before.rstrip(), after.lstrip()
+    if not english:
+        return before.endswith("(") or after.startswith("(")
     return ((before.endswith("(") and before[:-1].rstrip().casefold().endswith(wanted))
             or (after.startswith("(") and after[1:].lstrip().casefold().startswith(wanted)))

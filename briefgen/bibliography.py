@@ -10,6 +10,11 @@ document by `note_names`. Everything is built as inline nodes, so italics and li
 survive into every output format. A reference's `comment` is for editors and is never read
 here; its `note` is printed at the end of the entry. The notes themselves are written by
 shortnotes.py; the name helpers here serve both.
+
+The style's words ("ed.", "In", "accessed", "n.d."), its dates and quotation marks, and how
+a list of names is joined follow the document's language (a `locales.Locale`, English when
+none is given); the order of the parts is Chicago's in every language. Outside English,
+punctuation goes after a quoted title's closing mark, as French and Russian print it.
 """
 
 from __future__ import annotations
@@ -19,15 +24,15 @@ import re
 import unicodedata
 
 from .docmodel import Emph, Inline, Link, Text
+from .locales import Locale
 from .models import Meta, Reference
 from .typography import curly
 
-__all__ = ["QUOTED", "STYLE_NAME", "creators", "drop_article", "entry", "fold", "how_to_cite",
+ENGLISH = Locale()
+
+__all__ = ["QUOTED", "creators", "drop_article", "entry", "fold", "how_to_cite",
            "initials", "name_key", "quoted_title", "series", "sort_references", "split_name"]
 
-STYLE_NAME = "Chicago notes and bibliography (17th edition), shortened notes"
-_MONTHS = ("January February March April May June July August September October "
-           "November December").split()
 QUOTED = ("article", "chapter", "news", "web")  # a part of something: its title is quoted
 _ARTICLES = ("the", "a", "an")
 
@@ -78,11 +83,9 @@ def creators(ref: Reference) -> tuple[list[str], bool]:
     return [], False
 
 
-def series(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B, and C': Chicago's serial comma."""
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
+def series(names: list[str], loc: Locale = ENGLISH) -> str:
+    """'A', 'A and B', 'A, B, and C' (Chicago's serial comma; 'A, B et C' in French)."""
+    return loc.join(names)
 
 
 # -- sorting -------------------------------------------------------------------------------
@@ -117,29 +120,28 @@ def sort_references(refs: list[Reference]) -> list[Reference]:
 
 # -- bibliography entries ------------------------------------------------------------------
 
-def _date_text(value: dt.date) -> str:
-    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-
-
-def _year(ref: Reference) -> str:
+def _year(ref: Reference, loc: Locale) -> str:
     if ref.date is None:
-        return "n.d."
+        return loc.word("cite_nd")
     return str(ref.date.year if isinstance(ref.date, dt.date) else ref.date)
 
 
-def _authors(names: list[str], editors: bool = False) -> str:
+def _authors(names: list[str], loc: Locale, editors: bool = False) -> str:
     """The first name inverted, the others given name first (CMOS 14.72, 14.76)."""
+    shown = [names[0]] + [_given_first(n) for n in names[1:7 if len(names) > 10 else None]]
     if len(names) > 10:  # more than ten: the first seven, then "et al."
-        names = names[:7]
-        shown = [names[0]] + [_given_first(n) for n in names[1:]]
-        joined = ", ".join(shown) + ", et al."
+        joined = ", ".join(shown) + ", " + loc.word("cite_et_al")
+    elif len(shown) == 2 and loc.language == "en":  # the inverted name's comma, then "and"
+        joined = f"{shown[0]}, and {shown[1]}"
     else:
-        shown = [names[0]] + [_given_first(n) for n in names[1:]]
-        joined = shown[0] if len(shown) == 1 else (
-            f"{shown[0]}, and {shown[1]}" if len(shown) == 2 else series(shown))
+        joined = loc.join(shown)
     if editors:
-        joined += ", ed." if len(names) == 1 else ", eds."
+        joined += ", " + loc.word("cite_ed" if len(names) == 1 else "cite_eds")
     return joined
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _stop(text: str) -> str:
@@ -147,26 +149,30 @@ def _stop(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def quoted_title(title: str, punctuation: str) -> str:
+def quoted_title(title: str, punctuation: str, loc: Locale = ENGLISH) -> str:
     """Put title in quotation marks, punctuation inside them, as Chicago does.
 
-    Double quotes within the title become single ones; a full stop after a title ending
+    Double quotes within the title become the inner pair; a full stop after a title ending
     in a question or exclamation mark is left out; a title that itself ends in a quotation
-    takes the punctuation inside that quotation too: “… ‘to be yourself.’”
+    takes the punctuation inside that quotation too: “… ‘to be yourself.’” Outside English
+    the punctuation follows the closing mark: «Titre», as French and Russian print it.
     """
-    title = curly(title.rstrip(".").rstrip(), inner=True)
-    if punctuation == "." and title.endswith(("?", "!", "?’", "!’")):
+    opening, closing_mark, _, inner_close = loc.quotes
+    title = curly(title.rstrip(".").rstrip(), inner=True, quotes=loc.quotes)
+    if punctuation == "." and title.endswith(("?", "!", "?" + inner_close, "!" + inner_close)):
         punctuation = ""
+    if loc.language != "en":
+        return loc.punctuate(f"{opening}{title}{closing_mark}{punctuation}")
     closing = len(title) - len(title.rstrip("’"))
     if closing and not title.rstrip("’").endswith("s"):  # a quotation, not "states’"
         return f"“{title[:-closing]}{punctuation}{title[-closing:]}”"
     return f"“{title}{punctuation}”"
 
 
-def _title(title: str, quoted: bool) -> list[Inline]:
+def _title(title: str, quoted: bool, loc: Locale) -> list[Inline]:
     if quoted:
-        return [Text(quoted_title(title, "."))]
-    title = curly(title.rstrip(".").rstrip())
+        return [Text(quoted_title(title, ".", loc))]
+    title = curly(title.rstrip(".").rstrip(), quotes=loc.quotes)
     return [Emph([Text(title)]), Text("" if title.endswith(("?", "!")) else ".")]
 
 
@@ -176,21 +182,22 @@ def _imprint(ref: Reference, when: str) -> str:
     return f"{where}, {when}" if where else when
 
 
-def _article(ref: Reference, year: str) -> list[Inline]:
+def _article(ref: Reference, year: str, loc: Locale) -> list[Inline]:
     """*Journal* 12, no. 3 (March 2025): 1–20 (CMOS 14.168-14.180); a magazine's full
     date stands without volume or issue: *Journal*, March 4, 2025, 20 (CMOS 14.187)."""
     out: list[Inline] = [Text(" "), Emph([Text(curly(ref.container or ""))])]
     if isinstance(ref.date, dt.date) and not (ref.volume or ref.issue):
         pages = f", {ref.pages}" if ref.pages else ""
-        return out + [Text(f", {_date_text(ref.date)}{pages}.")]
-    when = (f"{_MONTHS[ref.date.month - 1]} {ref.date.year}" if isinstance(ref.date, dt.date)
+        return out + [Text(f", {loc.month_day_year(ref.date)}{pages}.")]
+    when = (loc.month_year(ref.date.year, ref.date.month) if isinstance(ref.date, dt.date)
             else year)
-    volume = (f" {ref.volume}" if ref.volume else "") + (f", no. {ref.issue}" if ref.issue else "")
+    number = f", {loc.word('cite_no')} {ref.issue}" if ref.issue else ""
+    volume = (f" {ref.volume}" if ref.volume else "") + number
     pages = f": {ref.pages}" if ref.pages else ""
     return out + [Text(f"{volume} ({when}){pages}.")]
 
 
-def entry(ref: Reference) -> list[Inline]:
+def entry(ref: Reference, loc: Locale = ENGLISH) -> list[Inline]:
     """Return the bibliography entry for ref, with every detail Chicago prints.
 
     Books and reports: *Title*. Place: Publisher, Year. Chapters: “Title.” In *Book*,
@@ -204,24 +211,27 @@ def entry(ref: Reference) -> list[Inline]:
     out: list[Inline] = []
     names, as_editors = creators(ref)
     if names:
-        out.append(Text(curly(_authors(names, as_editors)).rstrip(".") + ". "))
-    out += _title(ref.title, ref.type in QUOTED)
-    editors = curly(series([_given_first(e) for e in ref.editors]))
+        out.append(Text(curly(_authors(names, loc, as_editors)).rstrip(".") + ". "))
+    out += _title(ref.title, ref.type in QUOTED, loc)
+    editors = curly(series([_given_first(e) for e in ref.editors], loc))
     if ref.authors and ref.editors and ref.type != "chapter":
-        out.append(Text(" Edited by " + editors + "."))
-    year = _year(ref)
+        out.append(Text(f" {_capital(loc.word('cite_edited_by'))} {editors}."))
+    if ref.translators:
+        translators = curly(series([_given_first(t) for t in ref.translators], loc))
+        out.append(Text(f" {_capital(loc.word('cite_translated_by'))} {translators}."))
+    year = _year(ref, loc)
     dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web", "report")
-    when = _date_text(ref.date) if dated else year  # type: ignore[arg-type]
+    when = loc.month_day_year(ref.date) if dated else year  # type: ignore[arg-type]
     if ref.type == "chapter" and ref.container:
-        out += [Text(" In "), Emph([Text(curly(ref.container))])]
+        out += [Text(f" {loc.word('cite_in')} "), Emph([Text(curly(ref.container))])]
         if ref.editors:
-            out.append(Text(", edited by " + editors))
+            out.append(Text(f", {loc.word('cite_edited_by')} {editors}"))
         if ref.pages:
             out.append(Text(f", {ref.pages}"))
         imprint = _imprint(ref, year)
         out.append(Text(_stop(f". {imprint}" if ref.place or ref.publisher else f", {year}")))
     elif ref.type == "article" and ref.container:
-        out += _article(ref, year)
+        out += _article(ref, year, loc)
     elif ref.type == "news" and ref.container:
         out += [Text(" "), Emph([Text(curly(ref.container))])]
         pages = f", {ref.pages}" if ref.pages else ""
@@ -235,10 +245,11 @@ def entry(ref: Reference) -> list[Inline]:
     else:  # books, reports, and a chapter or article whose container is unknown
         out.append(Text(_stop(" " + _imprint(ref, when))))
     if ref.note:
-        out.append(Text(" " + _stop(curly(ref.note.strip()))))
+        out.append(Text(" " + _stop(curly(ref.note.strip(), quotes=loc.quotes))))
     link = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
     if ref.accessed and link:
-        out.append(Text(f" Accessed {_date_text(ref.accessed)}."))
+        accessed = _capital(loc.word("cite_accessed"))
+        out.append(Text(f" {accessed} {loc.month_day_year(ref.accessed)}."))
     if link:
         out += [Text(" "), Link(link, [Text(link)]), Text(".")]
     return out
@@ -253,7 +264,7 @@ def _invert(name: str) -> str:
     return f"{family}, {given}"
 
 
-def how_to_cite(meta: Meta) -> list[Inline]:
+def how_to_cite(meta: Meta, loc: Locale = ENGLISH) -> list[Inline]:
     """Return how to cite the document itself: Chicago's entry for a report in a series.
 
     "Ferreira, Ana, and Kiet Tran. *Title: Subtitle*. Series 2025/07. Organisation,
@@ -263,12 +274,13 @@ def how_to_cite(meta: Meta) -> list[Inline]:
     address has no reliable field for its city, and CMOS 18 (14.30-31) leaves the place
     out for works after 1900. A title that has a colon already keeps no second subtitle.
     """
-    people = _authors([_invert(author.name) for author in meta.authors])
-    title = curly(meta.title.strip())
+    people = _authors([_invert(author.name) for author in meta.authors], loc)
+    title = curly(meta.title.strip(), quotes=loc.quotes)
     # Chicago gives a title and one subtitle: a title with a colon has its subtitle, and
     # the document's own subtitle (often a descriptive line) is then left out.
     if meta.subtitle and ": " not in title:
-        title += (" " if title.endswith(("?", "!")) else ": ") + curly(meta.subtitle.strip())
+        title += (" " if title.endswith(("?", "!")) else ": ") + curly(meta.subtitle.strip(),
+                                                                       quotes=loc.quotes)
     out: list[Inline] = [Text(curly(people).rstrip(".") + ". "), Emph([Text(title)]),
                          Text("" if title.endswith(("?", "!")) else ".")]
     if meta.series:
@@ -276,7 +288,7 @@ def how_to_cite(meta: Meta) -> list[Inline]:
         out.append(Text(_stop(f" {curly(meta.series)}{number}")))
     org = meta.organisation
     publisher = f"{curly(org.name)}, " if org else ""
-    out.append(Text(f" {publisher}{_date_text(meta.date)}."))
+    out.append(Text(_stop(f" {publisher}{loc.month_day_year(meta.date)}")))  # "2025 г."
     link = f"https://doi.org/{meta.doi}" if meta.doi else meta.url
     if link:
         out += [Text(" "), Link(link, [Text(link)]), Text(".")]

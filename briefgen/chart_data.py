@@ -118,11 +118,22 @@ def finite(value: float) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value)
 
 
-def format_number(value: float | None, *, group: bool = True, decimals: int = 2) -> str:
-    """Format a number with at most `decimals` decimals, no trailing zeros, a true minus."""
+def format_number(value: float | None, *, group: bool = True, decimals: int = 2,
+                  language: str = "en") -> str:
+    """Format a number with at most `decimals` decimals, no trailing zeros, a true minus.
+
+    English groups digits from 10,000 (house style: "3250", "12,500"); another language
+    groups and marks decimals as its CLDR data says ("3 250", "3 250,5").
+    """
     if value is None:
         return "?"
     magnitude = abs(value)
+    if language.split("-")[0].lower() != "en":
+        from babel.numbers import format_decimal
+
+        pattern = ("#,##0" if group else "0") + ("." + "#" * decimals if decimals else "")
+        text = format_decimal(magnitude, format=pattern, locale=language.replace("-", "_"))
+        return f"\u2212{text}" if value < 0 and text.strip("0,. \u00a0\u202f") else text
     separator = "," if group and magnitude >= 10_000 else ""
     text = f"{magnitude:{separator}.{decimals}f}"
     if "." in text:

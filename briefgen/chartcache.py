@@ -59,7 +59,8 @@ class ChartCache:
     def name(self, chart: ChartView, fmt: str) -> str:
         """The file name of one drawing: a digest of everything that shapes it."""
         key = hashlib.sha256("\0".join(
-            [self.salt, chart.chart.model_dump_json(), *chart.colours, repr(CHART_SIZE_CM), fmt]
+            [self.salt, chart.chart.model_dump_json(), *chart.colours, repr(CHART_SIZE_CM), fmt,
+             chart.language]
         ).encode()).hexdigest()
         return f"{key}.{fmt}"
 
@@ -101,12 +102,13 @@ class ChartCache:
         """
         from .executors import open_executor
 
-        todo: dict[str, dict[str, tuple[Chart, tuple[str, ...], str]]] = {}
+        todo: dict[str, dict[str, tuple[Chart, tuple[str, ...], str, str]]] = {}
         for fmt in sorted(formats, key=("svg", "png").index):
             for chart in charts:
                 name = self.name(chart, fmt)
                 if name not in self.new and self._kept(name) is None:
-                    todo.setdefault(fmt, {})[name] = (chart.chart, chart.colours, fmt)
+                    todo.setdefault(fmt, {})[name] = (chart.chart, chart.colours, fmt,
+                                                      chart.language)
         if not todo:
             yield
             return
@@ -129,9 +131,10 @@ class ChartCache:
                 writes.add(self.folder / name, digest + b"\n" + data)
 
 
-def _draw_charts(todo: list[tuple[Chart, tuple[str, ...], str]]) -> list[bytes]:
-    """Draw each (chart, colours, format): the helper process's task in drawing_ahead."""
-    return [ChartView(chart, colours).draw(fmt) for chart, colours, fmt in todo]
+def _draw_charts(todo: list[tuple[Chart, tuple[str, ...], str, str]]) -> list[bytes]:
+    """Draw each (chart, colours, format, language): the helper process's task."""
+    return [ChartView(chart, colours, language=language).draw(fmt)
+            for chart, colours, fmt, language in todo]
 
 
 @dataclass
@@ -141,6 +144,7 @@ class ChartView:
     chart: Chart
     colours: tuple[str, ...]
     cache: ChartCache | None = None
+    language: str = "en"  # the document's: how the chart writes its numbers
 
     @cached_property
     def svg_uri(self) -> str:
@@ -155,6 +159,7 @@ class ChartView:
     def draw(self, fmt: str) -> bytes:
         """Draw the chart in fmt ('svg' or 'png'), with matplotlib."""
         return charts.draw(self.chart, fmt, colours=self.colours, font_dir=FONT_DIR,
-                           width_cm=CHART_SIZE_CM[0], height_cm=CHART_SIZE_CM[1])
+                           width_cm=CHART_SIZE_CM[0], height_cm=CHART_SIZE_CM[1],
+                           language=self.language)
 
 

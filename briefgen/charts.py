@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import textwrap
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,13 +29,19 @@ from .chart_data import (
     x_is_categorical,
 )
 
+Number = Callable[..., str]  # format_number in the chart's language
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 __all__ = ["check", "draw"]
 
 FONT_FAMILY = "Inter"
-FONT_FILES = ("Inter-Regular.otf", "Inter-SemiBold.otf")
+FONT_FILES = ("Inter-Regular.otf", "Inter-SemiBold.otf", "NotoNaskhArabic-Regular.ttf",
+              "NotoNaskhArabic-Bold.ttf")
+# Letters Inter lacks (Arabic script: an Urdu chart's labels) fall back to the page's
+# Arabic face; matplotlib 3.11 shapes and orders right-to-left text itself.
+FALLBACK_FAMILY = "Noto Naskh Arabic"
 PNG_DPI = 300
 SVG_HASH_SALT = "briefgen-charts"
 GRID_COLOUR = "#dde1e5"
@@ -59,8 +66,9 @@ def draw(
     font_dir: Path | None = None,
     width_cm: float = 16.0,
     height_cm: float = 7.0,
+    language: str = "en",
 ) -> bytes:
-    """Draw a line or bar chart and return it as SVG or PNG bytes."""
+    """Draw a line or bar chart and return it as SVG or PNG bytes, numbers in language."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"chart format must be 'svg' or 'png', not {fmt!r}")
     if not colours:
@@ -68,6 +76,7 @@ def draw(
     if width_cm <= 0 or height_cm <= 0:
         raise ValueError(f"chart size must be positive, not {width_cm} x {height_cm} cm")
     categorical = x_is_categorical(chart)
+    number = partial(format_number, language=language)
 
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -83,9 +92,9 @@ def draw(
             ax = fig.add_subplot()
             palette = [colours[i % len(colours)] for i in range(len(chart.series))]
             if chart.type == "bar":
-                _draw_bars(ax, chart, palette, ink, categorical, width_cm, height_cm)
+                _draw_bars(ax, chart, palette, ink, categorical, width_cm, height_cm, number)
             else:
-                _draw_lines(ax, chart, palette, categorical, width_cm)
+                _draw_lines(ax, chart, palette, categorical, width_cm, number)
             _end_on_a_gridline(ax)
             if chart.x_label:
                 ax.set_xlabel(chart.x_label)
@@ -103,7 +112,7 @@ def draw(
 
 
 def _register_fonts(font_dir: Path | None) -> bool:
-    """Register the Inter files in font_dir once; return whether Inter can be used."""
+    """Register the chart fonts in font_dir once; return whether Inter can be used."""
     if font_dir is None:
         return False
     from matplotlib import font_manager
@@ -131,7 +140,7 @@ def _rc(ink: str, muted: str, use_inter: bool) -> dict[str, Any]:
 
     sans = list(matplotlib.rcParamsDefault["font.sans-serif"])
     if use_inter:
-        sans = [FONT_FAMILY, *(name for name in sans if name != FONT_FAMILY)]
+        sans = [FONT_FAMILY, FALLBACK_FAMILY, *(name for name in sans if name != FONT_FAMILY)]
     return {
         "text.parse_math": False,  # content is text: "US$ 5 to US$ 10" is not TeX
         "svg.fonttype": "path",
@@ -182,7 +191,7 @@ def _rc(ink: str, muted: str, use_inter: bool) -> dict[str, Any]:
 
 
 def _draw_bars(ax: Axes, chart: ChartData, palette: list[str], ink: str, categorical: bool,
-               width_cm: float, height_cm: float) -> None:
+               width_cm: float, height_cm: float, number: Number) -> None:
     """Draw grouped bars, one group per x value, with the value on top of each bar."""
     categories = x_categories(chart, categorical)
     index = {x: i for i, x in enumerate(categories)}
@@ -194,14 +203,14 @@ def _draw_bars(ax: Axes, chart: ChartData, palette: list[str], ink: str, categor
     values = [y for s in chart.series for _, y in s.points if finite(y)]
     plot_height_cm = _plot_height_cm(chart, height_cm)
     decimals, label_pt, rotation = _value_label_style(
-        values, per_category_cm * bar_width, plot_height_cm)
+        values, per_category_cm * bar_width, plot_height_cm, number)
     for j, (series, colour) in enumerate(zip(chart.series, palette, strict=True)):
         offset = (j - (count - 1) / 2) * bar_width
         xs = [index[x] + offset for x, _ in series.points]
         ys = [y for _, y in series.points]
         bars = ax.bar(xs, ys, width=bar_width * 0.92, color=colour, label=series.name,
                       linewidth=0, zorder=2)
-        texts = [format_number(y, decimals=decimals) if finite(y) else "" for y in ys]
+        texts = [number(y, decimals=decimals) if finite(y) else "" for y in ys]
         ax.bar_label(bars, labels=texts, padding=2, fontsize=label_pt, color=ink,
                      rotation=rotation)
     ax.set_xticks(range(len(categories)),
@@ -209,13 +218,13 @@ def _draw_bars(ax: Axes, chart: ChartData, palette: list[str], ink: str, categor
     ax.tick_params(axis="x", length=0, pad=5)
     ax.set_xlim(-0.5, len(categories) - 0.5)
     # Leave room above (and below, for negative bars) for the value labels.
-    widest = max((label_ems(format_number(v, decimals=decimals)) for v in values), default=1)
+    widest = max((label_ems(number(v, decimals=decimals)) for v in values), default=1)
     label_pt_tall = widest * label_pt if rotation else 1.3 * label_pt
     share = min((label_pt_tall + 3) * CM_PER_INCH / 72 / plot_height_cm, 0.45)
     ax.margins(y=share / (1 - share) + 0.02)
     if values and min(values) < 0:
         ax.axhline(0, color=ax.spines["bottom"].get_edgecolor(), linewidth=0.6, zorder=3)
-    _number_axis(ax.yaxis, integer=False)
+    _number_axis(ax.yaxis, number, integer=False)
 
 
 def _end_on_a_gridline(ax: Axes) -> None:
@@ -226,15 +235,15 @@ def _end_on_a_gridline(ax: Axes) -> None:
         ax.set_ylim(low, above[0])
 
 
-def _value_label_style(values: list[float], bar_cm: float,
-                       plot_height_cm: float) -> tuple[int, float, int]:
+def _value_label_style(values: list[float], bar_cm: float, plot_height_cm: float,
+                       number: Number) -> tuple[int, float, int]:
     """Return decimals, size in points and rotation that let the bar values fit their bars.
 
     Labels stay horizontal and lose decimals when bars are narrow; when even whole numbers
     do not fit at the smallest size, they turn upright.
     """
     def size_to_fit(room_cm: float, decimals: int) -> float:
-        widest = max((label_ems(format_number(v, decimals=decimals)) for v in values), default=1)
+        widest = max((label_ems(number(v, decimals=decimals)) for v in values), default=1)
         return room_cm * 72 / CM_PER_INCH / widest
 
     room = bar_cm
@@ -253,7 +262,7 @@ def _value_label_style(values: list[float], bar_cm: float,
 
 
 def _draw_lines(ax: Axes, chart: ChartData, palette: list[str], categorical: bool,
-                width_cm: float) -> None:
+                width_cm: float, number: Number) -> None:
     """Draw one line with small markers per series."""
     style = {"linewidth": 1.6, "marker": "o", "markersize": 3.4, "markeredgewidth": 0,
              "zorder": 3, "clip_on": False}
@@ -275,14 +284,14 @@ def _draw_lines(ax: Axes, chart: ChartData, palette: list[str], categorical: boo
                     label=series.name, **style)
         xs = sorted({float(x) for s in chart.series for x, _ in s.points})
         bins = max(3, int(_plot_width_cm(width_cm) / YEAR_LABEL_CM))
-        _number_axis(ax.xaxis, integer=all(x.is_integer() for x in xs), bins=bins)
+        _number_axis(ax.xaxis, number, integer=all(x.is_integer() for x in xs), bins=bins)
         if len(xs) == 1:
             ax.set_xticks(xs)
             ax.set_xlim(xs[0] - 1, xs[0] + 1)
         else:
             ax.margins(x=0.02)
     ax.margins(y=0.08)
-    _number_axis(ax.yaxis, integer=False)
+    _number_axis(ax.yaxis, number, integer=False)
 
 
 def _legend(ax: Axes, chart: ChartData) -> None:
@@ -294,7 +303,8 @@ def _legend(ax: Axes, chart: ChartData) -> None:
               **handle)
 
 
-def _number_axis(axis: Any, *, integer: bool, bins: int | str = "auto") -> None:
+def _number_axis(axis: Any, number: Number, *, integer: bool,
+                 bins: int | str = "auto") -> None:
     """Give a numeric axis plain tick labels: no offset, no '.0', integer ticks if asked."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -302,7 +312,7 @@ def _number_axis(axis: Any, *, integer: bool, bins: int | str = "auto") -> None:
         axis.set_major_locator(MaxNLocator(nbins=bins, integer=True, min_n_ticks=2))
     group = axis.axis_name == "y"
     axis.set_major_formatter(FuncFormatter(
-        lambda value, _pos: format_number(value, group=group)))
+        lambda value, _pos: number(value, group=group)))
 
 
 def _plot_height_cm(chart: ChartData, height_cm: float) -> float:

@@ -18,6 +18,7 @@ from .checks_text import final_text, limits
 from .docmodel import Cite, Mention, Para, plain_text, walk_inlines
 from .draft import Draft, as_list, as_mapping, as_text
 from .errors import Diagnostic
+from .locales import Locale
 
 __all__ = ["CHECKS", "run_checks"]
 
@@ -224,6 +225,8 @@ def _marker(draft: Draft, where: tuple, line: int, message: str,
 def _own_dates(draft: Draft) -> re.Pattern[str]:
     """The document's own dates, meta.date and meta.data_as_of, as text may write them."""
     meta, forms = as_mapping(draft.data.get("meta")), []
+    language = meta.get("language")
+    locale = Locale(language if isinstance(language, str) else "en")
     for value in (meta.get("date"), meta.get("data_as_of")):
         if isinstance(value, str):
             try:
@@ -231,7 +234,8 @@ def _own_dates(draft: Draft) -> re.Pattern[str]:
             except ValueError:
                 continue
         if isinstance(value, dt.date):
-            month = _MONTHS[value.month - 1]
+            names = {_MONTHS[value.month - 1]} | locale.month_names(value.month)
+            month = "(?:" + "|".join(sorted(re.escape(n) for n in names)) + ")"
             forms += [rf"{value.day}\s+{month}\s+{value.year}", rf"{month}\s+{value.day},?\s+"
                       rf"{value.year}", rf"{month}\s+{value.year}", value.isoformat(),
                       rf"{value.year}-{value.month:02}", rf"as\s+(?:of|at)\s+{value.year}"]

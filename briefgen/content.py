@@ -24,6 +24,7 @@ from .draft import Draft
 from .errors import ContentError, Diagnostic
 from .fields import is_markdown_path, markdown_texts
 from .loader import SourceMap, dotted, load_yaml
+from .locales import Locale
 from .markdown import parse
 from .models import KINDS, Document, Section
 from .paths import document_name
@@ -55,9 +56,12 @@ class LoadedDocument:
         return document_name(self.path)
 
     def files(self) -> list[str]:
-        """The files an output is made from, relative to the folder: this one, its images."""
+        """The files an output is made from, relative to the folder: this one, its images,
+        and the file it translates (whose changes its warnings report)."""
         model = self.model
         names = [self.path.name]
+        if model.meta.translation_of:
+            names.append(model.meta.translation_of.file)
         for sid in model.sections.order:
             section = getattr(model.sections, sid)
             if isinstance(section, Section):
@@ -109,8 +113,9 @@ def load(path: str | Path, audiences: Iterable[str] | None = None) -> LoadedDocu
         errors += pydantic_diagnostics(exc, smap, model_cls)
 
     texts = dict(markdown_texts(model_cls, data))
+    quotes = Locale(model.meta.language if model else "en").quotes
     draft = Draft(path, model_cls, data, smap, texts,
-                  {where: parse(text) for where, text in texts.items()},
+                  {where: parse(text, quotes) for where, text in texts.items()},
                   None if audiences is None else list(audiences))
     found = drop_too_deep(draft) + run_checks(draft)
     errors += [d for d in found if d.severity == "error"]

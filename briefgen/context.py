@@ -122,7 +122,23 @@ def _edition(view: DocumentView) -> str:
     profile's label.
     """
     own = view.labels.get(f"edition_{view.audience.name}")
-    return own or f"{view.labels['edition_for']} {view.audience.label.lower()}"
+    label = view.audience.label
+    # English lower-cases "Policymakers" inside the line; other languages keep the label.
+    if view.locale.language == "en":
+        label = label.lower()
+    return own or f"{view.labels['edition_for']} {label}"
+
+
+def _labels(view: DocumentView) -> dict[str, str]:
+    """The labels as a page prints them: punctuation spaced for the language (French
+    "Source :"), a word that follows a number in the form its count takes."""
+    out = {}
+    for key, value in view.labels.items():
+        if isinstance(value, dict):  # a plural label: only the book's page count has one
+            pages = view.book.pages if view.book and view.book.pages else 0
+            value = view.locale.plural(pages, value)
+        out[key] = view.locale.punctuate(value)
+    return out
 
 
 def _dump(model: BaseModel | None) -> dict[str, Any] | None:
@@ -140,14 +156,19 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
     r = InlineRenderer(view, medium)
     rendered = _render_in_reading_order(r, view)
     audience = view.audience
+    labels = _labels(view)
     doc = {
         "kind": view.kind, "name": view.name,
+        "direction": view.locale.direction,
+        # The punctuation templates put between items: ", " and "; " ("، " and "؛ " in Urdu).
+        "comma": view.locale.comma, "semicolon": view.locale.semicolon,
         "meta": _dump(view.meta),
         "audience": _dump(audience),
         # Serialized and escaped as CSS by the profile (profiles.Theme.css), for a <style>.
         "theme_css": Markup(audience.theme.css()),
-        "labels": dict(view.labels),
+        "labels": labels,
         "date_text": r.plain(view.date_text), "date_year": view.meta.date.year,
+        "data_as_of_text": view.data_as_of_text,
         "edition": _edition(view), "opening": view.opening,
         **rendered,
         "glossary": [(term, r.plain(expansion)) for term, expansion in view.glossary],
@@ -156,11 +177,11 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         "watermark_svg": (watermark_uri(view.labels["draft"])
                           if view.meta.status == "draft" else None),
         "citation_style": view.citation_style,
-        "how_to_cite": r.unhyphenated(bibliography.how_to_cite(view.meta)),
+        "how_to_cite": r.unhyphenated(bibliography.how_to_cite(view.meta, view.locale)),
         "book": _dump(view.book), "reviewer": _dump(view.reviewer),
         "linked_refs": sorted(view.linked_refs), "has_notes": view.has_notes,
         "xrefs": {key: {"kind": x.kind, "number": x.number, "caption": x.caption}
                   for key, x in view.xrefs.items()},
     }
     notes = [{"number": i, "text": text} for i, text in enumerate(r.notes, start=1)]
-    return {"doc": doc, "labels": dict(view.labels), "notes": notes, "medium": medium}
+    return {"doc": doc, "labels": labels, "notes": notes, "medium": medium}

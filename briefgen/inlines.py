@@ -49,11 +49,15 @@ class InlineRenderer:
         # Who the notes name with initials: two people of the document sharing a family name.
         self.names = shortnotes.note_names(view.all_references)
         self.language = view.meta.language
+        self.locale = view.locale
         self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
 
     def plain(self, text: str | None) -> str | None:
         """Return a plain field (a caption, a title, a date): curly quotes, no-break spaces."""
-        return typography.nobreak(typography.curly(text), self.language) if text else text
+        if not text:
+            return text
+        text = typography.curly(text, quotes=self.locale.quotes)
+        return self.locale.punctuate(typography.nobreak(text, self.language))
 
     def _text(self, text: str, sentence_start: bool = True) -> Markup:
         """Escape text; where print hyphenates, put long names and amounts in spans."""
@@ -62,8 +66,8 @@ class InlineRenderer:
 
     def run(self, nodes: list[Inline]) -> Markup:
         """Render running text; its citations and notes become numbered note calls."""
-        nodes = [Text(typography.nobreak(n.text, self.language)) if isinstance(n, Text) else n
-                 for n in nodes]
+        nodes = [Text(self.locale.punctuate(typography.nobreak(n.text, self.language)))
+                 if isinstance(n, Text) else n for n in nodes]
         if self.cites != "note":
             return Markup("").join(self.node(n) for n in nodes)
         nodes = typography.notes_after_punctuation(nodes, self.view.audience.notes != "hidden")
@@ -148,7 +152,8 @@ class InlineRenderer:
         if self.view.audience.notes == "hidden":
             return Markup("")
         linked = self.view.linked_refs.__contains__
-        texts = [self.attribution(shortnotes.note(self._works(p), linked, names=self.names)
+        texts = [self.attribution(shortnotes.note(self._works(p), linked, names=self.names,
+                                                  loc=self.locale)
                                   if isinstance(p, Cite) else p.children, "bracketed")
                  for p in parts]
         text = Markup(" ").join(texts)
@@ -175,7 +180,9 @@ class InlineRenderer:
         item = self.view.xrefs[target]
         label = self.view.labels[item.kind]
         if item.number is None:
-            return Markup("%s “%s”") % (label.lower(), self.plain(item.caption))
+            opening, closing = self.locale.quotes[:2]
+            return Markup("%s %s%s%s") % (label.lower(), opening, self.plain(item.caption),
+                                          closing)
         # "Table\u00a02": the label keeps its number on the line.
         return Markup('<a class="xref" href="#%s-%d">%s\u00a0%d</a>') % (
             item.kind, item.number, label, item.number)
@@ -186,7 +193,7 @@ class InlineRenderer:
         In running text run() never gets here: it turns citations into notes first.
         """
         text = self.run(shortnotes.note(self._works(node), self.view.linked_refs.__contains__,
-                                          sentence=False, names=self.names))
+                                          sentence=False, names=self.names, loc=self.locale))
         return Markup("(%s)") % text if self.cites == "bracketed" else text
 
     def cite_id(self, ref_id: str | None) -> Markup:

@@ -2,8 +2,10 @@
 
 briefgen's own English labels are always underneath: a labels file in a templates folder
 (``labels/<language>.yaml``) replaces only the keys it gives, so a short file is fine. A
-key briefgen does not know, a value that is not text, or ``months`` without twelve names
-is a usage error (exit 2) located at its file, line and column.
+key briefgen does not know, or a value that is not text (or, for a word that follows a
+number, a mapping of CLDR plural categories to words) is a usage error (exit 2) located at
+its file, line and column. Month names, numbers and dates are not labels: `locales` takes
+them from the language's CLDR data.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from .templates import TemplateSet, builtin_dir
 __all__ = ["load_labels", "missing_labels"]
 
 
-def load_labels(templates: TemplateSet, language: str) -> dict[str, str]:
+# Labels that follow a number: one word, or one per CLDR plural category of the language.
+PLURAL_LABELS = ("pages_count",)
+_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def load_labels(templates: TemplateSet, language: str) -> dict[str, Any]:
     """Return the fixed labels for language, falling back to its base language, then English.
 
     Each file found (English, the base language, the full tag; in each, the first
@@ -29,7 +36,7 @@ def load_labels(templates: TemplateSet, language: str) -> dict[str, str]:
 
     builtin = builtin_dir() / "labels" / "en.yaml"
     defaults, _ = load_yaml(builtin)
-    labels = {str(key): str(value) for key, value in defaults.items()}
+    labels = {str(key): value for key, value in defaults.items()}
     problems: list[Diagnostic] = []
     for path in _files(templates, language):
         if path.resolve() == builtin.resolve():
@@ -77,21 +84,37 @@ def _check(data: dict[Any, Any], smap: Any, known: dict[str, str]) -> list[Diagn
     """Return a located diagnostic for each unknown key and each value that cannot be used."""
     out = []
     for key, value in data.items():
-        if key not in known:
+        if key == "months":
+            out.append(smap.diagnostic((key,), "month names are no longer labels: briefgen "
+                                       "takes them from the language's locale data; delete "
+                                       "this key", key=True))
+        elif key not in known:
             close = difflib.get_close_matches(str(key), list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else (
                 f"; the labels are those of {builtin_dir() / 'labels' / 'en.yaml'}")
             out.append(smap.diagnostic((key,), f"unknown label '{key}'{hint}", key=True))
+        elif key in PLURAL_LABELS and isinstance(value, dict):
+            out += _check_plural(key, value, smap)
         elif not isinstance(value, str):
             shown = "nothing" if value is None else repr(value)
             hint = ("; put the words in quotes (YAML reads yes, no, on and numbers otherwise)"
                     if isinstance(value, (bool, int, float)) else "")
             out.append(smap.diagnostic((key,), f"expected text, got {shown}{hint}"))
-        elif key == "months" and len(value.split()) != 12:
-            out.append(smap.diagnostic((key,), "expected the twelve month names, January "
-                                       f"first, separated by spaces; got {len(value.split())}"))
         elif key == "draft" and not value.strip():
             out.append(smap.diagnostic((key,), "the DRAFT watermark needs some text"))
+    return out
+
+
+def _check_plural(key: str, forms: dict[Any, Any], smap: Any) -> list[Diagnostic]:
+    """Check a plural label: CLDR categories mapped to text, 'other' among them."""
+    out = [smap.diagnostic((key, category), f"unknown plural category '{category}'; expected "
+                           f"one of {', '.join(_CATEGORIES)}", key=True)
+           for category in forms if category not in _CATEGORIES]
+    out += [smap.diagnostic((key, category), f"expected text, got {word!r}")
+            for category, word in forms.items() if not isinstance(word, str)]
+    if "other" not in forms:
+        out.append(smap.diagnostic((key,), "a plural label needs the category 'other', the "
+                                   "form used for any count no other category takes"))
     return out
 
 

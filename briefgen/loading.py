@@ -21,16 +21,23 @@ __all__ = ["load_all", "load_document", "strict_errors"]
 def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     """Load one content file against templates' audience profiles and labels.
 
-    Its warnings include missing labels, its overruns of its audiences' length limits and
-    the sections that miss their readability targets.
+    Its warnings include missing labels, its overruns of its audiences' length limits,
+    the sections that miss their readability targets and, for a translation, what differs
+    from its source. A translation's source outside its folder, or missing, is an error.
     """
     from .content import load
     from .edition_checks import limit_warnings
     from .labels import load_labels, missing_labels
     from .readability import dictionary_warning, readability_warnings
+    from .translations import translation_diagnostics
     from .view import build_view
 
     doc = load(path, list(templates.audiences))
+    found = translation_diagnostics(doc)
+    errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    doc.warnings += found
     language = doc.model.meta.language
     labels = load_labels(templates, language)
     missing = missing_labels(templates, language)

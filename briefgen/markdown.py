@@ -94,11 +94,12 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+@lru_cache(maxsize=4)
+def _parser(quotes: str) -> MarkdownIt:
     # Typographic quotes and apostrophes ("a" -> “a”, it's -> it’s), as the bibliography
-    # and notes already use; the other "replacements" ((c), +-, --) are left off.
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    # and notes already use, in the language's marks; the other "replacements" ((c), +-,
+    # --) are left off.
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": quotes})
     md.enable("smartquotes")
     md.disable(["image"])  # figures are blocks with alt text, not inline images
     md.use(footnote_plugin)
@@ -107,10 +108,13 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def parse(text: str) -> Parsed:
-    """Parse a Markdown string into blocks, noting every citation and link with its line."""
+def parse(text: str, quotes: str = "“”‘’") -> Parsed:
+    """Parse a Markdown string into blocks, noting every citation and link with its line.
+
+    quotes: the four quotation marks of the document's language (locales.Locale.quotes).
+    """
     env: dict = {}
-    tokens = _parser().parse(text, env)
+    tokens = _parser(quotes).parse(text, env)
     mentions: list[Mention] = []
     body, notes = _split_footnotes(tokens)
     converter = _Converter(mentions, notes)

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = ["Author", "Book", "Date", "Licence", "Meta", "Model", "Organisation", "Reference",
-           "ReferenceId"]
+           "ReferenceId", "TranslationOf"]
 
 
 class Model(BaseModel):
@@ -55,6 +55,19 @@ class Licence(Model):
     url: str | None = Field(None, description="Where the licence text is.")
 
 
+class TranslationOf(Model):
+    file: str = Field(description="The source file this translates, relative to this file.")
+    checked: str | None = Field(
+        None, pattern=r"^[0-9a-f]{12}$",
+        description="The source's digest when the translation was last checked against it; "
+                    "`briefgen validate` prints the current one.")
+
+
+def _file_only(value: Any) -> Any:
+    """`translation_of: brief.yaml` is short for `translation_of: {file: brief.yaml}`."""
+    return {"file": value} if isinstance(value, str) else value
+
+
 class Meta(Model):
     title: str = Field(description="The document title.")
     subtitle: str | None = None
@@ -73,6 +86,8 @@ class Meta(Model):
     isbn: str | None = Field(None, pattern=r"^(97[89][- ]?)?[0-9][0-9 -]{7,15}[0-9Xx]$")
     doi: Doi | None = None
     licence: Licence | None = None
+    translation_of: Annotated[TranslationOf | None, BeforeValidator(_file_only)] = Field(
+        None, description="The file this document translates, checked against it by validate.")
 
 
 class Reference(Model):
@@ -81,6 +96,8 @@ class Reference(Model):
     authors: list[str] = Field(default_factory=list,
                                description="'Family, Given' or an organisation.")
     editors: list[str] = Field(default_factory=list)
+    translators: list[str] = Field(default_factory=list,
+                                   description="'Family, Given', printed 'Translated by …'.")
     title: str
     short_title: str | None = Field(
         None, description="Shortened title for notes, when the automatic one reads badly.")

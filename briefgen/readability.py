@@ -81,6 +81,7 @@ _TITLES = frozenset("dr mr mrs ms prof st jr sr gen col lt capt gov sen rep amb 
                     "e.g i.e cf vs viz approx ca".split())
 _OPENERS = "\"'“‘([«"
 _CLOSERS = "\"'”’)]»"
+_ARABIC_ENDS = ("\u06d4", "\u061f")  # ۔ ؟
 _WORDS = re.compile(r"\s+|(?<=\w)[—–/](?=\w)")  # spaces; dashes and slashes between words
 
 
@@ -105,8 +106,14 @@ def sentences(text: str) -> list[int]:
 
 
 def _ends(token: str, following: str) -> bool:
-    """Whether token ends a sentence, the next word being following."""
+    """Whether token ends a sentence, the next word being following.
+
+    Urdu's and Arabic's full stop (۔) and question mark (؟) always end one: the script has
+    no capitals to look for, and a sentence may start with a year.
+    """
     bare = token.rstrip(_CLOSERS)
+    if bare.endswith(_ARABIC_ENDS):
+        return True
     if not bare.endswith((".", "!", "?", "…")) or following[:1].islower() or \
             following[:1].isdigit():
         return False

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from .bibliography import (
+    ENGLISH,
     QUOTED,
     creators,
     drop_article,
@@ -24,6 +25,7 @@ from .bibliography import (
     split_name,
 )
 from .docmodel import CiteItem, Emph, Inline, Link, Text
+from .locales import Locale
 from .models import Reference
 from .typography import curly
 
@@ -156,29 +158,30 @@ def _locator(text: str) -> str:
     return re.sub(r"^pp?\.\s*", "", text.strip())
 
 
-def _note_authors(ref: Reference, names: Names | None) -> str:
+def _note_authors(ref: Reference, names: Names | None, loc: Locale) -> str:
     people = creators(ref)[0]
     shown = [curly((names or {}).get(name_key(n)) or split_name(n)[0]) for n in people]
     if len(shown) > 3:  # four or more: the first and "et al." (CMOS 14.76)
-        return f"{shown[0]} et al."
-    return series(shown)
+        return f"{shown[0]} {loc.word('cite_et_al')}"
+    return series(shown, loc)
 
 
 def note(items: list[tuple[Reference, CiteItem]], linked: Callable[[str], bool],
-         sentence: bool = True, names: Names | None = None) -> list[Inline]:
+         sentence: bool = True, names: Names | None = None,
+         loc: Locale = ENGLISH) -> list[Inline]:
     """Return the shortened note for one citation of one or more works.
 
     linked(id) says whether the work has a bibliography entry to link to; sentence
     capitalises the note's first word and ends it with a full stop, as a footnote is a
     sentence; without it (a source line under a table) the caller punctuates. names is
     the document's `note_names`, which tells two authors of one family name apart;
-    without it a note gives family names only.
+    without it a note gives family names only. loc gives the words and quotation marks.
     """
     out: list[Inline] = []
     for index, (ref, item) in enumerate(items):
         parts: list[Inline] = []
         lead = f"{item.prefix} " if item.prefix else ""
-        authors = _note_authors(ref, names)
+        authors = _note_authors(ref, names, loc)
         if authors and not item.suppress_author:
             lead += authors + ", "
         if sentence and index == 0 and lead:
@@ -192,7 +195,7 @@ def note(items: list[tuple[Reference, CiteItem]], linked: Callable[[str], bool],
             end = ""  # "“Game Changer?”", not "?."
         if ref.type in QUOTED:
             # Commas and full stops go inside the closing quotation mark, semicolons outside.
-            parts.append(Text(quoted_title(title, "," if item.locator else end)))
+            parts.append(Text(quoted_title(title, "," if item.locator else end, loc)))
             if item.locator:
                 parts.append(Text(f" {_locator(item.locator)}{end}"))
         else:

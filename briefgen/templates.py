@@ -138,6 +138,14 @@ def _decode(data: bytes, path: Path) -> str:
         raise RefusedTemplateFile(f"template file {path} is not UTF-8 text: {exc}") from None
 
 
+def _colon(context: Any, text: str) -> str:
+    """'Source' -> 'Source:' ('Source :' in French): a label that introduces what follows."""
+    from .locales import Locale
+
+    meta = (context.get("doc") or {}).get("meta") or {}
+    return Locale(meta.get("language") or "en").punctuate(f"{text}:")
+
+
 def _b64encode(text: str) -> str:
     """Base64 of text's UTF-8 bytes, for data: URIs built in templates."""
     import base64
@@ -217,7 +225,13 @@ class TemplateSet:
         """The Jinja environment: sandboxed, autoescaping, strict about undefined names."""
         from functools import partial
 
-        from jinja2 import ChoiceLoader, FunctionLoader, PrefixLoader, StrictUndefined
+        from jinja2 import (
+            ChoiceLoader,
+            FunctionLoader,
+            PrefixLoader,
+            StrictUndefined,
+            pass_context,
+        )
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
         class DataEnvironment(ImmutableSandboxedEnvironment):
@@ -237,6 +251,7 @@ class TemplateSet:
         env = DataEnvironment(loader=loader, autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
         env.filters["b64encode"] = _b64encode
+        env.filters["colon"] = pass_context(_colon)
         return env
 
     @cached_property

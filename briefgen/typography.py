@@ -19,8 +19,9 @@ asks) is decided here too, and so are typographic quotes and apostrophes in plai
 (`curly`: "it's" becomes "it’s", as the Markdown text already gets them).
 
 The rules are data: `RULES` maps a language (its primary subtag; "" for every language)
-to its rules, applied in order. A language adds its own by adding a key, e.g. French's
-narrow no-break space before ; : ! ? (issue 17).
+to its rules, applied in order. A language adds its own by adding a key (French and
+Russian have theirs). French spacing around punctuation (a narrow no-break space before
+; ! ?) is added where the text has none, by `locales.Locale.punctuate`.
 """
 
 from __future__ import annotations
@@ -74,6 +75,10 @@ _NUMBER = r"(?<![\w.,])(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d(?:[\d,.]*\d)
 _CURRENCY = r"(?:[A-Z]{0,2}\$|£|€|¥|₹|₽|\bRs\.?|\b(?:USD|EUR|GBP|RUB|PKR|INR|CNY|AED))"
 _MONTHS = (r"(?:January|February|March|April|May|June|July|August|September|October"
            r"|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
+_MONTHS_FR = (r"(?:janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+              r"|novembre|décembre)")
+_MONTHS_RU = (r"(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября"
+              r"|ноября|декабря)")
 _SCALES = r"(?:billion|million|trillion|thousand|crore|lakh|bn|mn)"
 _UNITS = (r"(?:t|kg|km|km²|m|cm|mm|ha|kW|MW|GW|kWh|MWh|GWh|TWh|bcm|tcf|bbl|mtpa|Mt|°C"
           r"|tonnes|tons|barrels|%)")
@@ -109,6 +114,21 @@ RULES: dict[str, tuple[Rule, ...]] = {
         # "p. 4", "pp. 4–7", "no. 3", "vol. 2", "§ 4": a locator with its number.
         _rule("locator", rf"(?:\b(?:p|pp|no|No|vol|Vol|ch|para|paras|fig|art|Art|sec|n|nn)\."
                          rf"|§){_S}(?=\d)"),
+    ),
+    "fr": (
+        # "3 millions", "1er décembre", "p. 4", "n° 3", "M. Dupont".
+        _rule("scale", rf"{_NUMBER}{_S}(?:millions?|milliards?|mille|tonnes|pour{_S}cent)\b"),
+        _rule("day month", rf"(?<![\w.,])\d{{1,2}}(?:er)?{_S}{_MONTHS_FR}(?!\w)"),
+        _rule("locator", rf"(?:\b(?:p|pp|vol|chap|art)\.|\bn°|§){_S}(?=\d)"),
+        _rule("initial", rf"\b{_UPPER}\.{_S}(?={_UPPER})"),
+    ),
+    "ru": (
+        # "в 2015 году", "1991–2008 гг.", "732 млн", "14 февраля", "№ 3", "А. С. Пушкин".
+        _rule("year", rf"{_NUMBER}{_S}(?:гг?\.|год(?:а|у|ом|ах)?)(?!\w)"),
+        _rule("scale", rf"{_NUMBER}{_S}(?:тыс\.|млн|млрд|трлн|долл\.|руб\.|человек)(?!\w)"),
+        _rule("day month", rf"(?<![\w.,])\d{{1,2}}{_S}{_MONTHS_RU}(?!\w)"),
+        _rule("locator", rf"(?:№|\b(?:с|т|гл|рис|табл)\.){_S}(?=\d)"),
+        _rule("initial", rf"\b{_UPPER}\.{_S}(?={_UPPER})"),
     ),
 }
 
@@ -232,22 +252,26 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=[^\W\d_])'|'(?=\d\ds?\b)")
 _OPENS = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013/‘“-]))(['\"])")
 
 
-def curly(text: str, inner: bool = False) -> str:
+def curly(text: str, inner: bool = False, quotes: str = "“”‘’") -> str:
     """Return text with typographic quotes and apostrophes; web addresses stay as written.
 
-    inner: the text stands inside double quotation marks (a title quoted in a reference),
-    so its own double quotes become single ones, as Chicago asks (CMOS 6.11).
+    quotes: the language's four marks (locales.Locale.quotes: opening, closing, then the
+    inner pair). inner: the text stands inside quotation marks (a title quoted in a
+    reference), so its own double quotes become the inner pair (CMOS 6.11).
     """
     out, at = [], 0
     for match in _ADDRESS.finditer(text):
-        out += [_curl(text[at:match.start()], inner), match.group()]
+        out += [_curl(text[at:match.start()], inner, quotes), match.group()]
         at = match.end()
-    out.append(_curl(text[at:], inner))
+    out.append(_curl(text[at:], inner, quotes))
     return "".join(out)
 
 
-def _curl(text: str, inner: bool) -> str:
+def _curl(text: str, inner: bool, quotes: str) -> str:
     text = _APOSTROPHE.sub("’", text)
-    text = _OPENS.sub(lambda m: "‘" if m.group(1) == "'" else "“", text)
-    text = text.replace("'", "’").replace('"', "”")
-    return text.replace("“", "‘").replace("”", "’") if inner else text
+    # Placeholders first, so that a language whose marks include ’ keeps apostrophes apart.
+    text = _OPENS.sub(lambda m: "\x01" if m.group(1) == "'" else "\x00", text)
+    text = text.replace("'", "\x03").replace('"', "\x02")
+    outer, single = (quotes[2:], quotes[2:]) if inner else (quotes[:2], quotes[2:])
+    marks = {"\x00": outer[0], "\x02": outer[1], "\x01": single[0], "\x03": single[1]}
+    return re.sub("[\x00-\x03]", lambda m: marks[m.group()], text)

@@ -20,6 +20,7 @@ from .abbreviations import Abbreviations
 from .chartcache import ChartCache, ChartView, chart_colours
 from .content import LoadedDocument
 from .docmodel import Block, Cite, Inline, Note, Text
+from .locales import Locale
 from .models import Section
 from .profiles import AudienceProfile
 from .view_model import (
@@ -76,12 +77,6 @@ def _document_numbers(doc: LoadedDocument) -> dict[tuple[str, str, int], int]:
     return out
 
 
-def _format_date(value: dt.date, labels: dict[str, str]) -> str:
-    """Write a date as '21 December 2025', in the labels' language."""
-    months = labels["months"].split()
-    return f"{value.day} {months[value.month - 1]} {value.year}"
-
-
 def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str, str],
                chart_cache: ChartCache | None = None) -> DocumentView:
     """Assemble the DocumentView of doc for one audience; charts may come from a cache.
@@ -91,6 +86,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str,
     where the reader first meets it.
     """
     model = doc.model
+    locale = Locale(model.meta.language, labels)
     audience = audience.for_kind(model.kind)
     colours = chart_colours(audience.theme.primary, audience.theme.accent)
     numbering = _Numbering(_xref_targets(doc), _document_numbers(doc), colours, chart_cache)
@@ -134,9 +130,11 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str,
     org = model.meta.organisation
     return DocumentView(
         kind=model.kind, name=doc.name, meta=model.meta, audience=audience, labels=labels,
-        date_text=_format_date(model.meta.date, labels),
+        locale=locale, date_text=locale.date(model.meta.date),
+        data_as_of_text=locale.date(model.meta.data_as_of) if model.meta.data_as_of else None,
         summary=summary, key_messages=key_messages, sections=shown_sections,
-        references=[ReferenceView(ref.id, bibliography.entry(ref)) for ref in refs],
+        references=[ReferenceView(ref.id, bibliography.entry(ref, locale)) for ref in refs],
+        citation_style=locale.word("citation_style_name"),
         glossary=audience.listed_terms(model.glossary, text), all_references=model.references,
         logo=doc.folder / org.logo if org and org.logo else None,
         book=getattr(model, "book", None), reviewer=getattr(model, "reviewer", None),
@@ -257,8 +255,8 @@ def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str
             at = (*base, kind, i)
             words.scan(e.title, (*at, "title"))
             text = words.inlines(md(*at, "text").inlines, (*at, "text")) if e.text else None
-            out.append(EntryView(e.date, _partial_date_text(e.date, labels), e.title, e.cite,
-                                 text))
+            when = _partial_date_text(e.date, Locale(doc.model.meta.language))
+            out.append(EntryView(e.date, when, e.title, e.cite, text))
         return out
     if kind == "tables":
         out = []
@@ -278,7 +276,8 @@ def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str
         words.scan(figure.caption, (*base, kind, i, "caption"))
         number = numbering.number("fig", sid, i, figure.id)
         if figure.chart:
-            numbering.charts[number] = ChartView(figure.chart, numbering.colours, numbering.cache)
+            numbering.charts[number] = ChartView(figure.chart, numbering.colours, numbering.cache,
+                                                 doc.model.meta.language)
         src = doc.folder / figure.image if figure.image else None
         source = md(*base, kind, i, "source").inlines if figure.source else None
         out.append(FigureView(number, figure.caption, figure.alt, src,
@@ -286,10 +285,11 @@ def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str
     return out
 
 
-def _partial_date_text(value: str, labels: dict[str, str]) -> str:
+def _partial_date_text(value: str, locale: Locale) -> str:
     """'2016' -> '2016', '2016-09' -> 'September 2016', '2016-09-24' -> '24 September 2016'."""
-    parts = value.split("-")
+    parts = [int(part) for part in value.split("-")]
     if len(parts) == 1:
         return value
-    month = labels["months"].split()[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+    if len(parts) == 2:
+        return locale.month_year(*parts)
+    return locale.date(dt.date(*parts))

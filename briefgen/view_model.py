@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import bibliography
 from .chartcache import ChartView
 from .docmodel import Block, Inline
+from .locales import Locale
 from .models import Author, Book, Meta, Reference
 from .profiles import AudienceProfile
 
@@ -130,7 +130,8 @@ class DocumentView:
     name: str
     meta: Meta
     audience: AudienceProfile
-    labels: dict[str, str]
+    labels: dict[str, Any]
+    locale: Locale  # the language's dates, numbers, quotation marks and direction
     date_text: str
     summary: list[Block]  # empty when the edition opens with the bottom line
     key_messages: list[list[Inline]]
@@ -139,7 +140,7 @@ class DocumentView:
     glossary: list[tuple[str, str]]
     all_references: list[Reference]  # every work, for notes
     logo: Path | None = None  # the logo file; the page carries it as a data: URI
-    citation_style: str = bibliography.STYLE_NAME
+    citation_style: str = ""  # the citation style's name, in the edition's language
     book: Book | None = None  # book reviews: the book, the reviewer and the assessment
     reviewer: Author | None = None
     assessment: AssessmentView | None = None
@@ -147,6 +148,7 @@ class DocumentView:
     has_notes: bool = False  # citations or notes in what this edition shows
     xrefs: dict[str, XRefTarget] = field(default_factory=dict)  # by "tbl:id" / "fig:id"
     charts: dict[int, ChartView] = field(default_factory=dict)  # by figure number
+    data_as_of_text: str | None = None
     opening: str = "summary"  # "summary" | "bottom_line": what the edition opens with
     bottom_line: list[Block] = field(default_factory=list)  # shown when opening is it
     watch: list[list[Inline]] = field(default_factory=list)  # "What to watch", if shown

@@ -238,8 +238,10 @@ def test_the_built_in_page_carries_rights_and_identifier(full):
 def render_block(name: str, **doc) -> str:
     """Render templates/html/blocks/<name> with doc and the English labels; return its text."""
     templates = TemplateSet()
-    page = templates.jinja.get_template(f"blocks/{name}").render(
-        doc=doc, labels=load_labels(templates, "en"))
+    doc = {"comma": ", ", "semicolon": "; ", **doc}
+    labels = {key: value["other"] if isinstance(value, dict) else value  # as context gives
+              for key, value in load_labels(templates, "en").items()}
+    page = templates.jinja.get_template(f"blocks/{name}").render(doc=doc, labels=labels)
     return " ".join(lxml_html.fragment_fromstring(page, create_parent="div").text_content().split())
 
 
@@ -301,7 +303,7 @@ def test_the_book_card_marks_only_what_is_listed():
 def test_the_examples_carry_no_placeholder_or_working_note(every_example):
     outputs = {name: path for name, path in every_example.items()
                if path.suffix.lstrip(".") in READERS}
-    assert len(outputs) == 27  # three examples, three audiences, three formats
+    assert len(outputs) == 39  # three examples for three audiences, two translations for two
     found = []
     for name, path in sorted(outputs.items()):
         text = READERS[path.suffix.lstrip(".")](path)

@@ -91,7 +91,7 @@ def test_a_short_labels_file_replaces_only_its_keys(tmp_path):
     labels = load_labels(write_labels(tmp_path, "summary: In brief\nkey_messages: Points\n"),
                          "en")
     assert labels["summary"] == "In brief" and labels["key_messages"] == "Points"
-    assert len(labels["months"].split()) == 12 and labels["draft"] == "DRAFT"
+    assert labels["references"] == "References" and labels["draft"] == "DRAFT"
 
 
 def test_a_language_file_lies_over_english(tmp_path):
@@ -101,16 +101,18 @@ def test_a_language_file_lies_over_english(tmp_path):
 
 def test_wrong_labels_are_located_usage_errors(tmp_path):
     templates = write_labels(tmp_path, "months: Jan Feb Mar\nsumary: Summary\npage: 3\n"
-                                       "of: no\ndraft: ''\n")
+                                       "of: no\ndraft: ''\npages_count: {one: page, several: pages}\n")
     with pytest.raises(UsageError) as caught:
         load_labels(templates, "en")
     text = str(caught.value)
     path = tmp_path / "templates" / "labels" / "en.yaml"
-    assert f"{path}:1:9: months: expected the twelve month names" in text
+    assert f"{path}:1:1: months: month names are no longer labels" in text
     assert f"{path}:2:1: sumary: unknown label 'sumary'; did you mean 'summary'?" in text
     assert f"{path}:3:7: page: expected text, got 3" in text
     assert f"{path}:4:5: of: expected text, got False" in text
     assert f"{path}:5:8: draft: the DRAFT watermark needs some text" in text
+    assert f"{path}:6:26: pages_count.several: unknown plural category 'several'" in text
+    assert "pages_count: a plural label needs the category 'other'" in text
 
 
 def test_labels_that_are_not_a_mapping_or_not_text(tmp_path):
@@ -122,14 +124,14 @@ def test_labels_that_are_not_a_mapping_or_not_text(tmp_path):
         "Executive summary")
 
 
-def test_validate_exits_2_on_a_short_months_label(tmp_path, capsys):
+def test_validate_exits_2_on_a_months_label(tmp_path, capsys):
     content = tmp_path / "content" / "brief.yaml"
     content.parent.mkdir()
     content.write_text(MINIMAL, encoding="utf-8")
     write_labels(tmp_path, "months: January February\n")
     assert main(["validate", str(content)]) == 2
     err = capsys.readouterr().err
-    assert f"{tmp_path / 'templates' / 'labels' / 'en.yaml'}:1:9: months:" in err
+    assert f"{tmp_path / 'templates' / 'labels' / 'en.yaml'}:1:1: months:" in err
     assert "internal error" not in err
 
 
