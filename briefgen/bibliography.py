@@ -29,6 +29,7 @@ from .models import Meta, Reference
 from .typography import curly
 
 ENGLISH = Locale()
+_RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # Hebrew, Arabic
 
 __all__ = ["QUOTED", "creators", "drop_article", "entry", "fold", "how_to_cite",
            "initials", "name_key", "quoted_title", "series", "sort_references", "split_name"]
@@ -155,8 +156,12 @@ def quoted_title(title: str, punctuation: str, loc: Locale = ENGLISH) -> str:
     Double quotes within the title become the inner pair; a full stop after a title ending
     in a question or exclamation mark is left out; a title that itself ends in a quotation
     takes the punctuation inside that quotation too: “… ‘to be yourself.’” Outside English
-    the punctuation follows the closing mark: «Titre», as French and Russian print it.
+    the punctuation follows the closing mark: «Titre», as French and Russian print it. A
+    Latin-script title in a right-to-left edition reads left to right, so it keeps the
+    English marks: Urdu's ” … “ belong to Urdu text.
     """
+    if loc.rtl and not _RTL_LETTER.search(title):  # a Latin title set left to right
+        loc = ENGLISH
     opening, closing_mark, _, inner_close = loc.quotes
     title = curly(title.rstrip(".").rstrip(), inner=True, quotes=loc.quotes)
     if punctuation == "." and title.endswith(("?", "!", "?" + inner_close, "!" + inner_close)):

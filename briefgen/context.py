@@ -165,7 +165,7 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
         "meta": _dump(view.meta),
         "audience": _dump(audience),
         # Serialized and escaped as CSS by the profile (profiles.Theme.css), for a <style>.
-        "theme_css": Markup(audience.theme.css()),
+        "theme_css": Markup(audience.theme.css(view.locale.direction)),
         "labels": labels,
         "date_text": r.plain(view.date_text), "date_year": view.meta.date.year,
         "data_as_of_text": view.data_as_of_text,

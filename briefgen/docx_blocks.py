@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml.etree import _Element
 
+from .docx_bidi import direction_of, set_direction
 from .docx_fields import TOC_FIELD, begin_field, end_field
 from .docx_images import add_picture
 from .docx_links import Bookmarks
@@ -30,11 +31,18 @@ __all__ = ["BlockWriter"]
 class BlockWriter:
     """Write the blocks of a page's HTML into a document whose body has been emptied."""
 
-    def __init__(self, document: Any, charts: Mapping[int, ChartView], text_width: int) -> None:
-        """Write into document, drawing the edition's charts, pictures as wide as text_width."""
+    def __init__(self, document: Any, charts: Mapping[int, ChartView], text_width: int,
+                 direction: str = "ltr") -> None:
+        """Write into document, drawing the edition's charts, pictures as wide as text_width.
+
+        direction: the page's ('ltr' or 'rtl'); an element whose dir differs gets a
+        paragraph direction of its own.
+        """
         self.document = document
+        self.direction = direction
         self.styles = StyleBook(document)
         self.runs = RunWriter(document, self.styles, charts, text_width)
+        self.runs.direction = direction
         self.text_width = text_width
         self.bookmarks = Bookmarks()
         self.pending_ids: list[str] = []  # ids of elements still waiting for a paragraph
@@ -131,6 +139,7 @@ class BlockWriter:
 
     def _write_cell(self, paragraph: Any, cell: _Element) -> None:
         """Write a table cell's content into its paragraph."""
+        self._direct(paragraph, cell)
         self.runs.children(paragraph, cell)
         trim_trailing_space(paragraph)
 
@@ -150,9 +159,16 @@ class BlockWriter:
     def paragraph(self, el: _Element, style: str) -> Any:
         """Write el's inline content as one body paragraph in style."""
         paragraph = self.new_paragraph(style)
+        self._direct(paragraph, el)
         self.runs.children(paragraph, el)
         trim_trailing_space(paragraph)
         return paragraph
+
+    def _direct(self, paragraph: Any, el: _Element) -> None:
+        """Give paragraph el's direction if it is not the page's (dir="ltr" in Urdu)."""
+        direction = direction_of(el)
+        if direction and direction != self.direction:
+            set_direction(paragraph, direction)
 
     def page_break(self) -> None:
         """Start a new page: the next paragraph starts it (page break before).

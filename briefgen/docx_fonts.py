@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from .docx_theme import COMPLEX_SCRIPT_FONT
 from .fontfaces import COMMON, cmap, faces_of
 
 if TYPE_CHECKING:
     from .templates import TemplateSet
 
-__all__ = ["SLOTS", "embed_fonts", "families", "obfuscate"]
+__all__ = ["SLOTS", "drawn_by", "embed_fonts", "families", "obfuscate"]
 
 # Word's four faces of a family (w:embedRegular, ...), by CSS weight and style.
 SLOTS = {(400, False): "Regular", (700, False): "Bold", (400, True): "Italic",
@@ -118,7 +119,11 @@ def subset(data: bytes, characters: str) -> bytes:
         options.notdef_outline = True
         options.hinting = False  # a third of Charis SIL's size; screens today do without
         # Kerning and ligatures, as the PDF sets them; the other features cost seconds.
-        options.layout_features = ["kern", "liga"]
+        # Arabic script needs its shaping features (init, medi, fina, rlig, mark, ...):
+        # without them Word and LibreOffice draw every letter of an Urdu word unjoined,
+        # so a face drawing Arabic keeps fontTools' default list, which has them.
+        if not ARABIC.search(characters):
+            options.layout_features = ["kern", "liga"]
         options.name_languages = ["*"]
         # Graphite's tables, which Word does not read and fontTools cannot subset.
         options.drop_tables += ["Feat", "Glat", "Gloc", "Silf", "Sill", "Silt", "Sile"]
@@ -231,6 +236,12 @@ def families(templates: TemplateSet) -> dict[str, dict[str, str]]:
     return found
 
 
+def drawn_by(templates: TemplateSet, family: str) -> frozenset[int]:
+    """Return the code points the regular face of a bundled family draws (none if absent)."""
+    file = families(templates).get(family, {}).get("Regular")
+    return cmap(templates.read(file), file) if file else frozenset()
+
+
 def embed_fonts(document: Any, templates: TemplateSet) -> None:
     """Embed, subset, every bundled face of each bundled family the document uses."""
     from docx.opc.part import Part
@@ -238,8 +249,8 @@ def embed_fonts(document: Any, templates: TemplateSet) -> None:
     names, text = used(document)
     bundled = families(templates)
     embedded = [f for f in bundled if f in names]
-    if not ARABIC.search(text) and "Noto Naskh Arabic" in embedded:
-        embedded.remove("Noto Naskh Arabic")  # named for Urdu terms this document lacks
+    if not ARABIC.search(text) and COMPLEX_SCRIPT_FONT in embedded:
+        embedded.remove(COMPLEX_SCRIPT_FONT)  # named for Urdu terms this document lacks
     if not embedded:
         return
     part = _font_table(document)

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.text.run import Run
 from lxml.etree import _Element
 
+from .docx_bidi import direction_of, set_direction
 from .docx_errors import element_error
 from .docx_fields import begin_field, end_field, field_code
 from .docx_images import add_picture
@@ -55,6 +56,7 @@ class RunWriter:
         self.charts = charts
         self.text_width = text_width
         self.footnotes: Footnotes | None = None  # made at the first note
+        self.direction = "ltr"  # the page's; a note whose dir differs gets its own
 
     def children(self, paragraph: Any, el: _Element, fmt: RunFormat = PLAIN) -> None:
         """Write el's text and inline children (with their tails) into paragraph."""
@@ -121,6 +123,9 @@ class RunWriter:
             self.footnotes = Footnotes(self.document)
         note_id, note = self.footnotes.add()
         self.footnotes.reference(paragraph, note_id)
+        direction = direction_of(el)
+        if direction and direction != self.direction:
+            set_direction(note, direction)
         self.children(note, el)
         trim_trailing_space(note)
 

@@ -26,6 +26,10 @@ KEEP_WHOLE_ROWS = 12  # a table of at most this many rows is kept on one page
 WIDEST_CELL = 60  # characters: a longer cell asks for no more width than this
 NARROWEST_COLUMN = 6  # characters added to every column, a floor for short ones
 
+# What follows w:tblW in a table's properties (CT_TblPr's sequence).
+_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+               "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
 # A cell on the grid: its row and column, the td or th, how many rows and columns it spans.
 Placed = tuple[int, int, _Element, int, int]
 
@@ -117,7 +121,9 @@ def _full_width(table: Any) -> None:
     width.set(qn("w:type"), "pct")
     for old in properties.findall(qn("w:tblW")):
         properties.remove(old)
-    properties.append(width)
+    # In the schema's place (CT_TblPr, ECMA-376 Part 1, 17.4.60): before w:jc, w:tblLook
+    # and the rest, which python-docx's table already holds.
+    properties.insert_element_before(width, *_AFTER_TBLW)
 
 
 def _column_widths(placed: list[Placed], columns: int, total: int) -> list[int]:

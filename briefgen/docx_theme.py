@@ -22,12 +22,16 @@ from .paths import builtin_dir
 if TYPE_CHECKING:
     from .theme import Theme
 
-__all__ = ["STYLES", "Look", "apply_theme", "applied_theme"]
+__all__ = ["COMPLEX_SCRIPT_FONT", "STYLES", "Look", "apply_theme", "applied_theme", "set_property"]
 
 # A font's natural line (ascender to descender, as Word and LibreOffice set "single"
 # spacing) in ems, from each bundled font's hhea table; Word's line spacing is a multiple
 # of it, CSS's line-height a multiple of the font size.
 NATURAL_LINE = {"Charis SIL": 1.636, "Inter": 1.21, "Noto Naskh Arabic": 1.703}
+# The face of complex-script text (Urdu, Arabic, Persian) in every style: one of the
+# bundled fonts, OpenType-shaped as Word shapes (Awami Nastaliq needs Graphite, which Word
+# does not have).
+COMPLEX_SCRIPT_FONT = "Noto Naskh Arabic"
 DEFAULT_NATURAL_LINE = 1.2  # a usual font's, for a theme font briefgen does not bundle
 WHITE = "FFFFFF"
 
@@ -188,22 +192,22 @@ def apply_theme(document: Any, theme: Theme, kind: str) -> None:
         style = document.styles.element.get_by_id(styles.style_id(name, character=True))
         rpr = style.get_or_add_rPr()
         if (value := _colour(theme, colour)) is not None:
-            _set(rpr, "color", val=value)
+            set_property(rpr, "color", val=value)
         if (value := _colour(theme, shade)) is not None:
-            _set(rpr, "shd", val="clear", color="auto", fill=value)
+            set_property(rpr, "shd", val="clear", color="auto", fill=value)
         if bold and (colour is None or _colour(theme, colour) is not None):
-            _set(rpr, "b")
+            set_property(rpr, "b")
     _table_style(styles, theme)
     # Complex-script text (where Arabic script occurs, LibreOffice counts a number range's
     # word joiner as such) is set in the styles' cs font: the bundled Arabic face, never
     # the reference's theme-font slots (minorBidi), which name no font briefgen embeds.
     defaults = document.styles.element.find(f"{_w('docDefaults')}/{_w('rPrDefault')}/{_w('rPr')}")
     if defaults is not None and theme.serif:
-        _set(defaults, "rFonts", ascii=theme.serif, hAnsi=theme.serif, eastAsia=theme.serif,
-             cs="Noto Naskh Arabic")
+        set_property(defaults, "rFonts", ascii=theme.serif, hAnsi=theme.serif,
+                     eastAsia=theme.serif, cs=COMPLEX_SCRIPT_FONT)
         for fonts in document.styles.element.iter(_w("rFonts")):  # Word's own styles' too
             if fonts.attrib.pop(_w("cstheme"), None) is not None:
-                fonts.set(_w("cs"), "Noto Naskh Arabic")
+                fonts.set(_w("cs"), COMPLEX_SCRIPT_FONT)
 
 
 def _paragraph_style(style: Any, look: Look, theme: Theme, base: float | None) -> None:
@@ -214,22 +218,23 @@ def _paragraph_style(style: Any, look: Look, theme: Theme, base: float | None) -
     if font is not None:
         old = rpr.find(_w("rFonts"))  # keeps its complex-script font: Arabic script
         cs = old.get(_w("cs")) if old is not None else None
-        _set(rpr, "rFonts", ascii=font, hAnsi=font, eastAsia=font, cs=cs or "Noto Naskh Arabic")
+        set_property(rpr, "rFonts", ascii=font, hAnsi=font, eastAsia=font,
+                     cs=cs or COMPLEX_SCRIPT_FONT)
     if (colour := _colour(theme, look.colour)) is not None:
-        _set(rpr, "color", val=colour)
+        set_property(rpr, "color", val=colour)
     if base is None:  # sizes, spacing and the box only where the theme sets the size
         _box(ppr, look, theme, None, None)
         return
     size = look.pt or look.size * base
     for tag in ("sz", "szCs"):
-        _set(rpr, tag, val=str(round(size * 2)))
+        set_property(rpr, tag, val=str(round(size * 2)))
     for tag, value in (("b", look.bold), ("i", look.italic), ("caps", look.caps)):
         if value is not None:
-            _set(rpr, tag, val="1" if value else "0")
+            set_property(rpr, tag, val="1" if value else "0")
     natural = NATURAL_LINE.get(font or "", DEFAULT_NATURAL_LINE)
     # Word's "multiple" line spacing (240ths of the font's natural line): the CSS line
     # height, so a line is as tall as in the PDF; a taller run (an Arabic term) may grow it.
-    _set(ppr, "spacing", before=_twips(look.before * size),
+    set_property(ppr, "spacing", before=_twips(look.before * size),
          after=_twips(look.after * size), line=str(round(240 * look.line / natural)),
          lineRule="auto")
     # What python-docx's default template gives Title and Subtitle and brief.css does
@@ -251,13 +256,13 @@ def _box(ppr: Any, look: Look, theme: Theme, size: float | None, base: float | N
     """
     shade = _colour(theme, look.shade)
     if shade is not None:
-        _set(ppr, "shd", val="clear", color="auto", fill=shade)
+        set_property(ppr, "shd", val="clear", color="auto", fill=shade)
     side, role, width = look.border or ("", None, 0.0)
     rule = _colour(theme, role)
     if size is None or base is None:
         if rule is not None:
             borders = ppr.find(_w("pBdr"))
-            borders = _set(ppr, "pBdr") if borders is None else borders
+            borders = set_property(ppr, "pBdr") if borders is None else borders
             edge = borders.find(_w(side))
             if edge is None:
                 _edge(borders, side, width, 4, rule)
@@ -267,7 +272,7 @@ def _box(ppr: Any, look: Look, theme: Theme, size: float | None, base: float | N
     if look.border is None and shade is None:
         return
     pad = min(31, round(look.pad * base))
-    borders = _set(ppr, "pBdr")
+    borders = set_property(ppr, "pBdr")
     if side == "top":  # a rule above the masthead, its padding below it
         _edge(borders, "top", width, pad, rule or "auto")
         return
@@ -279,7 +284,7 @@ def _box(ppr: Any, look: Look, theme: Theme, size: float | None, base: float | N
     # The box stands in the text column, as in the PDF: the text moves in by the rule and
     # its padding (and a list's indent); the right padding lies inside the column too.
     hanging = look.hanging * size
-    ind = _set(ppr, "ind", left=_twips(width + pad + hanging),
+    ind = set_property(ppr, "ind", left=_twips(width + pad + hanging),
                right=_twips(width + pad) if shade else "0")
     if hanging:
         ind.set(_w("hanging"), _twips(hanging))
@@ -332,7 +337,7 @@ def _w(name: str) -> str:
     return qn(f"w:{name}")
 
 
-def _set(parent: Any, tag: str, **attrs: str) -> Any:
+def set_property(parent: Any, tag: str, **attrs: str) -> Any:
     """Replace parent's child tag (of a w:pPr or w:rPr) by one with attrs, in its place."""
     order = _RPR_ORDER if parent.tag == _w("rPr") else _PPR_ORDER
     old = parent.find(_w(tag))

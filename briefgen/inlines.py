@@ -50,6 +50,9 @@ class InlineRenderer:
         self.names = shortnotes.note_names(view.all_references)
         self.language = view.meta.language
         self.locale = view.locale
+        # In a right-to-left edition a note takes its direction from its first letter: a
+        # note citing Latin-script works reads left to right (WeasyPrint: render_pdf).
+        self._auto = Markup(' dir="auto"') if view.locale.rtl else Markup("")
         self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
 
     def plain(self, text: str | None) -> str | None:
@@ -163,14 +166,14 @@ class InlineRenderer:
         # foot of the page (CSS footnotes), and Word turns it into one of its own footnotes.
         word = self.view.audience.notes == "footnotes"
         if self.medium == "print":  # only what the PDF shows: WeasyPrint styles every element
-            return (Markup('<span class="footnote">%s</span>') % text if word
+            return (Markup('<span class="footnote"%s>%s</span>') % (self._auto, text) if word
                     else Markup('<sup class="fn-call"><a href="#note-%d" id="call-%d">%d</a>'
                                 '</sup>') % (number, number, number))
         return Markup(
             '<sup class="fn-call" data-docx="%s"><a href="#note-%d" id="call-%d" '
-            'role="doc-noteref">%d</a></sup><span class="footnote" data-docx="%s">%s</span>'
+            'role="doc-noteref">%d</a></sup><span class="footnote" data-docx="%s"%s>%s</span>'
         ) % ("skip" if word else "Note Reference", number, number, number,
-             "footnote" if word else "skip", text)
+             "footnote" if word else "skip", self._auto, text)
 
     def _works(self, node: Cite) -> list[tuple[Reference, CiteItem]]:
         return [(self.refs[item.id], item) for item in node.items]

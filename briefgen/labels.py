@@ -59,12 +59,19 @@ def load_labels(templates: TemplateSet, language: str) -> dict[str, Any]:
 
 
 def missing_labels(templates: TemplateSet, language: str) -> str | None:
-    """Return a warning when no templates folder has labels for language (English is used)."""
+    """Return a warning when no templates folder has labels for language (English is used),
+    or when Babel has no locale data for it (dates and numbers are then English)."""
+    from .locales import has_locale
+
+    if not has_locale(language):
+        return (f"no locale data for language '{language}' (expected a BCP 47 tag Babel "
+                "knows, such as fr, ru-RU or ur); dates, numbers and quotation marks are "
+                "written as in English")
     if language.split("-")[0].lower() == "en" or _files(templates, language, english=False):
         return None
     return (f"no labels for language '{language}' (looked for labels/{language}.yaml in "
             + ", ".join(str(d) for d in templates.dirs)
-            + "); the fixed words (Contents, Figure, month names) are in English")
+            + "); the fixed words (Contents, Figure, Page) are in English")
 
 
 def _files(templates: TemplateSet, language: str, english: bool = True) -> list[Path]:

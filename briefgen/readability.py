@@ -274,9 +274,14 @@ def readability_warnings(doc: LoadedDocument, view: DocumentView) -> list[Diagno
 
 
 def dictionary_warning(doc: LoadedDocument, audiences: list[AudienceProfile]) -> list[Diagnostic]:
-    """Warn once if an audience of doc sets readability targets its language cannot meet."""
+    """Warn once if an audience of doc sets readability targets its language cannot meet.
+
+    Arabic and Hebrew script are not hyphenated and have no syllable dictionary to miss.
+    """
+    from .locales import Locale
+
     language = doc.model.meta.language
-    if dictionary(language) is not None or not any(
+    if dictionary(language) is not None or Locale(language).rtl or not any(
             a.readability.grade or a.readability.sentence_words for a in audiences):
         return []
     return [doc.source.diagnostic(

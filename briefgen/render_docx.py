@@ -17,7 +17,10 @@ from the reference document:
   charts as PNG or images from data: URIs, never fetched (docx_images);
 - `data-docx-keep` keeps a small unit (a recommendation, a figure) on one page;
 - an element with an id gets a bookmark, and `href="#id"` links become internal hyperlinks;
-- `status: draft` adds Word's own DRAFT watermark to the page headers (docx_watermark).
+- `status: draft` adds Word's own DRAFT watermark to the page headers (docx_watermark);
+- a page whose <html dir="rtl"> (Urdu, Arabic, Persian) makes a right-to-left document:
+  paragraphs, section, tables and runs (docx_bidi); an element whose dir differs from the
+  page's gives its paragraph a direction of its own.
 
 Before anything is written, the page and its templates are checked against the contract
 (docx_contract: a data-docx value Word does not know, a <style> in the body, an element
@@ -56,24 +59,35 @@ def render_docx(html: str, view: DocumentView, reference: Path,
     epoch: SOURCE_DATE_EPOCH for the zip entries' times; by default read from the
     environment (see reproducible.zip_date_time).
     """
+    from .docx_bidi import make_rtl, mark_rtl_paragraphs
     from .docx_blocks import BlockWriter
     from .docx_contract import StyleNames, check_page
     from .docx_document import drop_leftovers, set_page, set_properties
+    from .docx_fonts import drawn_by
     from .docx_settings import finish
-    from .docx_theme import applied_theme, apply_theme
+    from .docx_theme import COMPLEX_SCRIPT_FONT, applied_theme, apply_theme
     from .reproducible import normalise_zip, zip_date_time
+    from .templates import TemplateSet
 
     stamp = zip_date_time(view.meta.date, epoch)  # first: a malformed value stops early
     document = open_reference(reference)
     _empty_body(document)
     theme = applied_theme(view.audience.theme, reference)  # docx_theme: all, or what is set
-    writer = BlockWriter(document, view.charts,
-                         set_page(document, view.audience.page_size, theme))
     body = _page_body(html)
+    page = body.getparent()
+    direction = "rtl" if (page.get("dir") or "").strip().lower() == "rtl" else "ltr"
+    writer = BlockWriter(document, view.charts,
+                         set_page(document, view.audience.page_size, theme), direction)
     # The page's templates (extras.templates) are checked too, and named in errors.
     check_page(body, StyleNames(writer.styles.names), extras and extras.templates)
     writer.blocks(body)
     apply_theme(document, theme, view.kind)
+    # After the theme: its bold and sizes get complex-script twins.
+    drawn = drawn_by(extras and extras.templates or TemplateSet(), COMPLEX_SCRIPT_FONT)
+    if direction == "rtl":
+        make_rtl(document, page.get("lang") or view.meta.language, drawn)
+    else:
+        mark_rtl_paragraphs(document, drawn)
     if view.meta.status == "draft":
         from .docx_text import xml_safe
         from .docx_watermark import add_watermark

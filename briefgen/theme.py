@@ -81,7 +81,7 @@ class Theme(Model):
         assert margins is not None
         return tuple(float(getattr(margins, side)) for side in SIDES)  # type: ignore[return-value]
 
-    def css(self) -> str:
+    def css(self, direction: str = "ltr") -> str:
         """Return the :root rule of the values set and the @page rule of the page geometry.
 
         The result is CSS a <style> element may hold as it stands: colours are checked
@@ -89,7 +89,8 @@ class Theme(Model):
         but letters, digits, spaces and - _ . , ' is a CSS escape, so no value can end a
         string, a rule or the <style> element. The geometry is always written (brief.css
         states none), the colours and fonts only when set (brief.css holds the defaults,
-        with their fallback fonts).
+        with their fallback fonts). direction "rtl" (a right-to-left edition) swaps the
+        left and right margins.
         """
         values = {name: getattr(self, name) for name in COLOURS
                   if getattr(self, name) and re.fullmatch(_COLOUR, getattr(self, name))}
@@ -104,15 +105,22 @@ class Theme(Model):
             values["size"] = f"{float(self.size):g}pt"
         rules = "; ".join(f"--{k}: {v}" for k, v in values.items())
         full = self.resolved()
-        margins = " ".join(f"{value:g}mm" for value in self.margins_mm())
+        top, right, bottom, left = self.margins_mm()
+        if direction == "rtl":  # a binding margin goes to the right of a right-to-left page
+            left, right = right, left
+        margins = " ".join(f"{value:g}mm" for value in (top, right, bottom, left))
         # The running header hangs from the top edge, the footer stands on the bottom one,
-        # each at its distance, as Word places them (docx_document.set_page).
+        # each at its distance, as Word places them (docx_document.set_page). Both corners
+        # of each are styled: a right-to-left edition uses the mirrored ones (base.html);
+        # a margin box with no content is not drawn.
         # Page one (the title's) has no running header unless the theme says so.
-        first = "" if full.first_page_header else " @page :first { @top-left { content: none } }"
+        head = f"vertical-align: top; padding-top: {float(full.header):g}mm"
+        foot = f"vertical-align: bottom; padding-bottom: {float(full.footer):g}mm"
+        first = ("" if full.first_page_header else
+                 " @page :first { @top-left { content: none } @top-right { content: none } }")
         page = (f"@media print {{ @page {{ margin: {margins}; "
-                f"@top-left {{ vertical-align: top; padding-top: {float(full.header):g}mm }} "
-                f"@bottom-right {{ vertical-align: bottom; "
-                f"padding-bottom: {float(full.footer):g}mm }} }}{first} }}")
+                f"@top-left {{ {head} }} @top-right {{ {head} }} "
+                f"@bottom-right {{ {foot} }} @bottom-left {{ {foot} }} }}{first} }}")
         return (f":root {{ {rules} }}\n" if rules else "") + page
 
 

@@ -17,7 +17,9 @@ import pytest
 
 EDITIONS = [f"pakistan-russia-{kind}-{audience}"
             for kind in ("brief", "report", "book-review")
-            for audience in ("academic", "policymaker", "public")]
+            for audience in ("academic", "policymaker", "public")] + [
+    f"pakistan-russia-brief-{language}-{audience}"
+    for language in ("ru", "ur") for audience in ("policymaker", "public")]
 
 
 def test_a_page_break_goes_before_the_next_paragraph_and_a_picture_is_not_clipped(tmp_path):

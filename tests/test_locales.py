@@ -147,10 +147,14 @@ def english_words(language: str) -> list[str]:
     return sorted(words | set(months.split()) | {"December", "Accessed", "Edited by", "and"})
 
 
-def found_english(text: str, language: str) -> list[str]:
+def found_english(text: str, language: str, content: str = "") -> list[str]:
+    """The tool's English words in text; a word the content itself has (an English title
+    in the bibliography, a reference's note) cannot be told from the tool's, and is left."""
+    def has(word: str, where: str) -> bool:
+        return bool(re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", where))
+
     text = " ".join(text.replace(NBSP, " ").replace(NNBSP, " ").split())
-    return [w for w in english_words(language)
-            if re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", text)]
+    return [w for w in english_words(language) if has(w, text) and not has(w, content)]
 
 
 def build(tmp_path_factory, *files: Path) -> dict[str, Path]:
@@ -243,10 +247,11 @@ def test_the_russian_and_urdu_briefs_have_no_english_word_from_the_tool(translat
     _need_readers()
     mine = {name: path for name, path in translated.items() if f"-{language}-" in name}
     assert len(mine) >= 3, sorted(translated)
-    meta = yaml.safe_load(source.read_text(encoding="utf-8"))["meta"]
+    content = source.read_text(encoding="utf-8")
+    meta = yaml.safe_load(content)["meta"]
     date = Locale(language).date(dt.date.fromisoformat(str(meta["date"])))
     for name, path in mine.items():
         text = read(path)
-        assert found_english(text, language) == [], name
+        assert found_english(text, language, content) == [], name
         flat = " ".join(text.replace(NBSP, " ").replace(NNBSP, " ").split())
         assert " ".join(date.replace(NBSP, " ").split()) in flat, name
