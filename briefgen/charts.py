@@ -146,7 +146,9 @@ def _rc(ink: str, muted: str, use_inter: bool) -> dict[str, Any]:
         "svg.fonttype": "path",
         "svg.hashsalt": SVG_HASH_SALT,
         "svg.image_inline": True,
-        "font.family": "sans-serif",
+        # A list, not the generic "sans-serif": matplotlib falls back glyph by glyph only
+        # along font.family's own list.
+        "font.family": [FONT_FAMILY, FALLBACK_FAMILY] if use_inter else "sans-serif",
         "font.sans-serif": sans,
         "font.size": TEXT_PT,
         "text.color": ink,

@@ -26,13 +26,15 @@ __all__ = ["COMMON", "Face", "cmap", "faces_of", "match"]
 
 # What the bundled Latin faces are for, whatever one document holds: Latin-1, Latin
 # Extended-A and basic Cyrillic, the common punctuation (dashes, quotes, ellipsis, bullets,
-# per mille), the word joiner (typography.py), the fraction slash, euro, trade mark, minus
-# and a small square. LibreOffice and Word draw every document open in a session from the
-# first embedded face of a name they loaded: a face subset to one document's text alone
-# would leave another's Cyrillic to a system font.
+# per mille), the word joiner (typography.py), the fraction slash, numero sign, euro, trade
+# mark, minus and a small square; and, for the Arabic face, the whole Arabic block (Urdu's
+# letters, digits and punctuation) and the honorific ﷺ. LibreOffice and Word draw every
+# document open in a session from the first embedded face of a name they loaded: a face
+# subset to one document's text alone would leave another's Cyrillic (or Urdu) to a system
+# font.
 COMMON = "".join(map(chr, [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x400, 0x460),
-                           *range(0x2010, 0x2028), *range(0x2030, 0x203B), 0x2044, 0x2060,
-                           0x20AC, 0x2122, 0x2212, 0x25AA]))
+                           *range(0x600, 0x700), *range(0x2010, 0x2028), *range(0x2030, 0x203B),
+                           0x2044, 0x2060, 0x2116, 0x20AC, 0x2122, 0x2212, 0x25AA, 0xFDFA]))
 # CSS 'bold' and 'normal' as numbers (CSS Fonts 4, font-weight).
 _WEIGHTS = {"normal": 400, "bold": 700}
 

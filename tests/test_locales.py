@@ -20,10 +20,10 @@ from lxml import html as lxml_html
 
 from briefgen.bibliography import entry, how_to_cite
 from briefgen.chart_data import format_number
+from briefgen.docmodel import CiteItem, plain_text
 from briefgen.locales import Locale
 from briefgen.models import Meta, Reference
 from briefgen.shortnotes import note
-from briefgen.docmodel import CiteItem, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "templates" / "labels"

@@ -101,7 +101,8 @@ def test_a_language_file_lies_over_english(tmp_path):
 
 def test_wrong_labels_are_located_usage_errors(tmp_path):
     templates = write_labels(tmp_path, "months: Jan Feb Mar\nsumary: Summary\npage: 3\n"
-                                       "of: no\ndraft: ''\npages_count: {one: page, several: pages}\n")
+                                       "of: no\ndraft: ''\n"
+                                       "pages_count: {one: page, several: pages}\n")
     with pytest.raises(UsageError) as caught:
         load_labels(templates, "en")
     text = str(caught.value)
