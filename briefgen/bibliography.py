@@ -141,6 +141,12 @@ def _authors(names: list[str], loc: Locale, editors: bool = False) -> str:
     return joined
 
 
+def _isolated(date: str, loc: Locale) -> str:
+    """A date of a right-to-left language between isolates (FSI … PDI, UAX #9), so that it
+    reads as one unit inside a left-to-right entry: "Dawn, 16 جولائی 2021." """
+    return f"\u2068{date}\u2069" if loc.rtl else date
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -193,9 +199,9 @@ def _article(ref: Reference, year: str, loc: Locale) -> list[Inline]:
     out: list[Inline] = [Text(" "), Emph([Text(curly(ref.container or ""))])]
     if isinstance(ref.date, dt.date) and not (ref.volume or ref.issue):
         pages = f", {ref.pages}" if ref.pages else ""
-        return out + [Text(f", {loc.month_day_year(ref.date)}{pages}.")]
-    when = (loc.month_year(ref.date.year, ref.date.month) if isinstance(ref.date, dt.date)
-            else year)
+        return out + [Text(f", {_isolated(loc.month_day_year(ref.date), loc)}{pages}.")]
+    when = (_isolated(loc.month_year(ref.date.year, ref.date.month), loc)
+            if isinstance(ref.date, dt.date) else year)
     number = f", {loc.word('cite_no')} {ref.issue}" if ref.issue else ""
     volume = (f" {ref.volume}" if ref.volume else "") + number
     pages = f": {ref.pages}" if ref.pages else ""
@@ -226,7 +232,8 @@ def entry(ref: Reference, loc: Locale = ENGLISH) -> list[Inline]:
         out.append(Text(f" {_capital(loc.word('cite_translated_by'))} {translators}."))
     year = _year(ref, loc)
     dated = isinstance(ref.date, dt.date) and ref.type in ("news", "web", "report")
-    when = loc.month_day_year(ref.date) if dated else year  # type: ignore[arg-type]
+    when = (_isolated(loc.month_day_year(ref.date), loc)  # type: ignore[arg-type]
+            if dated else year)
     if ref.type == "chapter" and ref.container:
         out += [Text(f" {loc.word('cite_in')} "), Emph([Text(curly(ref.container))])]
         if ref.editors:
@@ -254,7 +261,7 @@ def entry(ref: Reference, loc: Locale = ENGLISH) -> list[Inline]:
     link = f"https://doi.org/{ref.doi}" if ref.doi else ref.url
     if ref.accessed and link:
         accessed = _capital(loc.word("cite_accessed"))
-        out.append(Text(f" {accessed} {loc.month_day_year(ref.accessed)}."))
+        out.append(Text(f" {accessed} {_isolated(loc.month_day_year(ref.accessed), loc)}."))
     if link:
         out += [Text(" "), Link(link, [Text(link)]), Text(".")]
     return out
@@ -293,7 +300,8 @@ def how_to_cite(meta: Meta, loc: Locale = ENGLISH) -> list[Inline]:
         out.append(Text(_stop(f" {curly(meta.series)}{number}")))
     org = meta.organisation
     publisher = f"{curly(org.name)}, " if org else ""
-    out.append(Text(_stop(f" {publisher}{loc.month_day_year(meta.date)}")))  # "2025 г."
+    when = _isolated(loc.month_day_year(meta.date), loc)
+    out.append(Text(_stop(f" {publisher}{when}")))  # _stop: "2025 г." has its full stop
     link = f"https://doi.org/{meta.doi}" if meta.doi else meta.url
     if link:
         out += [Text(" "), Link(link, [Text(link)]), Text(".")]

@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .docx_props import set_property
 from .paths import builtin_dir
 
 if TYPE_CHECKING:
     from .theme import Theme
 
-__all__ = ["COMPLEX_SCRIPT_FONT", "STYLES", "Look", "apply_theme", "applied_theme", "set_property"]
+__all__ = ["COMPLEX_SCRIPT_FONT", "STYLES", "Look", "apply_theme", "applied_theme"]
 
 # A font's natural line (ascender to descender, as Word and LibreOffice set "single"
 # spacing) in ems, from each bundled font's hhea table; Word's line spacing is a multiple
@@ -138,19 +139,6 @@ CHARACTER_STYLES: dict[str, tuple[str | None, str | None, bool | None]] = {
     "Priority High": ("white", "accent", True),
     "Badge": ("primary", "tint", True),
 }
-
-# The order of w:pPr's and w:rPr's children (ECMA-376 Part 1, 17.3.1.26 and 17.3.2.28):
-# Word refuses a style whose elements stand out of it.
-_PPR_ORDER = tuple("""pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr
-    suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct
-    topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind
-    contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment
-    textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange""".split())
-_RPR_ORDER = tuple("""rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow
-    emboss imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs
-    highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout specVanish
-    oMath""".split())
-
 
 def applied_theme(theme: Theme, reference: Path) -> Theme:
     """Return what of theme Word applies: all of it resolved, or only what is set.
@@ -335,20 +323,3 @@ def _w(name: str) -> str:
     from docx.oxml.ns import qn
 
     return qn(f"w:{name}")
-
-
-def set_property(parent: Any, tag: str, **attrs: str) -> Any:
-    """Replace parent's child tag (of a w:pPr or w:rPr) by one with attrs, in its place."""
-    order = _RPR_ORDER if parent.tag == _w("rPr") else _PPR_ORDER
-    old = parent.find(_w(tag))
-    if old is not None:
-        parent.remove(old)
-    child = parent.makeelement(_w(tag), {_w(k): v for k, v in attrs.items()})
-    later = {_w(name) for name in order[order.index(tag) + 1:]}
-    for index, sibling in enumerate(parent):
-        if sibling.tag in later:
-            parent.insert(index, child)
-            break
-    else:
-        parent.append(child)
-    return child

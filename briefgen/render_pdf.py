@@ -24,6 +24,7 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from . import preflight
+from .bidifix import resolve_auto_directions
 from .errors import BriefgenError, UsageError
 from .templates import RefusedTemplateFile, read_template_file
 
@@ -175,28 +176,6 @@ def _stylesheet(path: Path, roots: tuple[Path, ...]) -> str:
         raise RefusedTemplateFile(f"stylesheet {path} is not UTF-8 text: {exc}") from None
 
 
-_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}  # Unicode bidi classes of strong characters
-
-
-def _resolve_auto_directions(root) -> None:  # noqa: ANN001
-    """Give each dir="auto" element the direction of its text, as a browser does.
-
-    WeasyPrint 70 knows dir="ltr" and dir="rtl" only (its html5_ua.css) and ignores
-    unicode-bidi, so a Latin reference or note in a right-to-left edition would be laid
-    out right to left, its full stops and commas on the wrong side ("Book on Russia
-    .Doe"). HTML gives dir="auto" the direction of the first strong character of the
-    element's text, ltr if none (HTML, "the directionality"); the browser does that
-    itself. WeasyPrint's RTL and bidi gaps: https://github.com/Kozea/WeasyPrint/issues/106
-    """
-    import unicodedata
-
-    for element in root.iter():
-        if isinstance(element.tag, str) and (element.get("dir") or "").lower() == "auto":
-            strong = (_STRONG.get(unicodedata.bidirectional(char))
-                      for char in "".join(element.itertext()))
-            element.set("dir", next((d for d in strong if d), "ltr"))
-
-
 _AT_FOOT = ("heading-at-foot", "caption-at-foot")
 
 
@@ -320,7 +299,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
         with _collector_paused():
             document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                        url_fetcher=fetcher)
-            _resolve_auto_directions(document.etree_element)
+            resolve_auto_directions(document.etree_element)
             # Read through the gate, as every file of a template folder is; relative URLs
             # in a stylesheet (its fonts) resolve against where it lies.
             css = []

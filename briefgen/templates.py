@@ -24,6 +24,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
+
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 from .paths import builtin_dir
 
@@ -138,12 +140,16 @@ def _decode(data: bytes, path: Path) -> str:
         raise RefusedTemplateFile(f"template file {path} is not UTF-8 text: {exc}") from None
 
 
-def _colon(context: Any, text: str) -> str:
-    """'Source' -> 'Source:' ('Source :' in French): a label that introduces what follows."""
+def _colon(context: Any, text: str) -> Markup:
+    """'Source' -> 'Source:' ('Source :' in French): a label that introduces what follows.
+
+    Markup stays markup (a place with its "not confirmed" mark); text is escaped.
+    """
     from .locales import Locale
 
     meta = (context.get("doc") or {}).get("meta") or {}
-    return Locale(meta.get("language") or "en").punctuate(f"{text}:")
+    spaced = Locale(meta.get("language") or "en").punctuate("x:")  # "x:" or "x\u00a0:"
+    return escape(text) + spaced[1:]
 
 
 def _b64encode(text: str) -> str:

@@ -20,7 +20,8 @@ from briefgen.cli import main
 from briefgen.content import load
 from briefgen.errors import Diagnostic
 from briefgen.loader import load_yaml
-from briefgen.translations import digest, numbers, paragraphs, translation_diagnostics
+from briefgen.translation_text import numbers, paragraphs
+from briefgen.translations import digest, translation_diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "content" / "pakistan-russia"
