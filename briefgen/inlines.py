@@ -51,7 +51,7 @@ class InlineRenderer:
         self.language = view.meta.language
         self.locale = view.locale
         # In a right-to-left edition a note takes its direction from its first letter: a
-        # note citing Latin-script works reads left to right (WeasyPrint: render_pdf).
+        # note citing Latin-script works reads left to right (WeasyPrint: bidifix).
         self._auto = Markup(' dir="auto"') if view.locale.rtl else Markup("")
         self.hyphenated = medium == "print"  # only print hyphenates: see _text, unhyphenated
 

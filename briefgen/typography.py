@@ -272,6 +272,8 @@ def _curl(text: str, inner: bool, quotes: str) -> str:
     # Placeholders first, so that a language whose marks include ’ keeps apostrophes apart.
     text = _OPENS.sub(lambda m: "\x01" if m.group(1) == "'" else "\x00", text)
     text = text.replace("'", "\x03").replace('"', "\x02")
+    if inner:  # curly double quotes the author typed become the inner pair too
+        text = text.replace("“", "\x01").replace("”", "\x03")
     outer, single = (quotes[2:], quotes[2:]) if inner else (quotes[:2], quotes[2:])
     marks = {"\x00": outer[0], "\x02": outer[1], "\x01": single[0], "\x03": single[1]}
     return re.sub("[\x00-\x03]", lambda m: marks[m.group()], text)

@@ -261,3 +261,13 @@ def test_the_russian_and_urdu_briefs_have_no_english_word_from_the_tool(translat
             assert set(re.findall(r"\w+", date)) <= words, (name, date)
         else:
             assert " ".join(date.replace(NBSP, " ").split()) in flat, name
+
+
+def test_a_title_quoting_with_typed_curly_quotes_takes_the_inner_pair():
+    """A title with a quotation typed in curly double quotes nests it in the inner pair."""
+    from briefgen.bibliography import quoted_title
+
+    title = "Relations: “A friend is someone who gives you freedom”"
+    assert quoted_title(title, ".") == "“Relations: ‘A friend is someone who gives you freedom.’”"
+    assert quoted_title(title, ".", Locale("ru")) == (
+        "«Relations: „A friend is someone who gives you freedom“».")
