@@ -160,8 +160,8 @@ def build_context(view: DocumentView, medium: str = "screen") -> dict[str, Any]:
     doc = {
         "kind": view.kind, "name": view.name,
         "direction": view.locale.direction,
-        # The punctuation templates put between items: ", " and "; " ("، " and "؛ " in Urdu).
-        "comma": view.locale.comma, "semicolon": view.locale.semicolon,
+        # The comma templates put between items: ", " ("، " in Urdu).
+        "comma": view.locale.comma,
         "meta": _dump(view.meta),
         "audience": _dump(audience),
         # Serialized and escaped as CSS by the profile (profiles.Theme.css), for a <style>.

@@ -109,11 +109,6 @@ class Locale:
         found = re.fullmatch(r"\{0\}(\W*?)\s*\{1\}", middle)
         return (found.group(1) if found else "\u060c" if self.rtl else ",") + " "
 
-    @property
-    def semicolon(self) -> str:
-        """'; ', or the reversed '؛ ' of the Arabic script."""
-        return "\u061b " if self.rtl else "; "
-
     def date(self, value: dt.date) -> str:
         """A full date as the language writes it: '21 December 2025', '1er décembre 2026'."""
         if self._babel.language == "en":  # briefgen's English house style: day, month, year

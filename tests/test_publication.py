@@ -238,7 +238,7 @@ def test_the_built_in_page_carries_rights_and_identifier(full):
 def render_block(name: str, **doc) -> str:
     """Render templates/html/blocks/<name> with doc and the English labels; return its text."""
     templates = TemplateSet()
-    doc = {"comma": ", ", "semicolon": "; ", "direction": "ltr", **doc}
+    doc = {"comma": ", ", "direction": "ltr", **doc}
     labels = {key: value["other"] if isinstance(value, dict) else value  # as context gives
               for key, value in load_labels(templates, "en").items()}
     page = templates.jinja.get_template(f"blocks/{name}").render(doc=doc, labels=labels)
