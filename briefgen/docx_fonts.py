@@ -161,9 +161,12 @@ def _subset_of(templates: TemplateSet, name: str, text: set[str]) -> bytes:
     from .errors import UsageError
 
     data = templates.read(name)
-    drawn = {c for c in text if ord(c) in cmap(data, name)}
+    # Only what the face has: a Latin face is not given the Arabic block of COMMON, which
+    # would keep every layout feature (subset) for letters it cannot draw.
+    has = cmap(data, name)
+    drawn = {c for c in set(text) | set(COMMON) if ord(c) in has}
     try:
-        return subset(data, "".join(sorted(drawn | set(COMMON))))
+        return subset(data, "".join(sorted(drawn)))
     except Exception as exc:  # noqa: BLE001 - fontTools raises many kinds on a bad file
         raise UsageError(f"{templates.find(name)} is not a font Word can embed: "
                          f"{type(exc).__name__}: {exc}") from None
