@@ -90,8 +90,10 @@ def test_other_languages_get_sentence_length_and_syllables_but_no_grade():
     french = measure(["La coopération économique reste modeste. Le commerce progresse."], "fr")
     assert (french.sentences, french.words) == (2, 8)
     assert french.syllables > french.words and french.grade is None
-    urdu = measure(["پاکستان اور روس۔ دوسرا جملہ."], "ur")
-    assert dictionary("ur") is None and urdu.syllables is None and urdu.sentence_words == 5
+    # Urdu's full stop (۔) ends a sentence; no dictionary counts its syllables.
+    urdu = measure(["پاکستان اور روس۔ 2016 سے دوسرا جملہ."], "ur")
+    assert dictionary("ur") is None and urdu.syllables is None
+    assert (urdu.sentences, urdu.words) == (2, 7)
 
 
 def test_figures_pool_over_sections():
@@ -123,12 +125,12 @@ def test_a_section_that_misses_its_targets_is_a_located_warning(write_doc, tmp_p
 def test_only_the_sentence_target_is_checked_without_syllables(write_doc, tmp_path):
     templates = user_profile(tmp_path / "tpl", "plain", PLAIN)
     path = write_doc(MINIMAL.replace("audiences: [academic]", "audiences: [plain]")
-                     .replace("  date: 2025-06-01\n", "  date: 2025-06-01\n  language: ur\n")
+                     .replace("  date: 2025-06-01\n", "  date: 2025-06-01\n  language: sw\n")
                      .replace('body: "Economy body."', f'body: "{HARD}"'))
     [doc] = load_all(find_documents([path]), TemplateSet((templates,)))
     found = [str(w) for w in doc.warnings if "edition:" in w.message or "hyphenation" in w.message]
     assert len(found) == 2, found
-    assert "meta.language: no hyphenation dictionary for ur" in found[0]
+    assert "meta.language: no hyphenation dictionary for sw" in found[0]
     assert found[1].endswith("section 'Economy': sentences average 10.0 words (target 8)")
 
 
@@ -159,3 +161,12 @@ def test_the_build_table_shows_each_editions_grade_and_sentence_length(write_doc
         f"{whole.grade:.1f}", f"{whole.sentence_words:.1f}"]
     assert whole.grade > 10  # the hard sentence counts
     assert max(map(len, lines)) <= 100
+
+
+def test_a_right_to_left_language_misses_no_dictionary(write_doc, tmp_path):
+    """Arabic script is not hyphenated: Urdu gets no warning about a missing dictionary."""
+    templates = user_profile(tmp_path / "tpl", "plain", PLAIN)
+    path = write_doc(MINIMAL.replace("audiences: [academic]", "audiences: [plain]")
+                     .replace("  date: 2025-06-01\n", "  date: 2025-06-01\n  language: ur\n"))
+    [doc] = load_all(find_documents([path]), TemplateSet((templates,)))
+    assert not [w for w in doc.warnings if "hyphenation" in w.message]
