@@ -33,8 +33,8 @@ QUOTES: dict[str, str] = {
     "tr": "“”‘’", "ur": "”“’‘", "ar": "”“’‘", "fa": "«»“”", "ps": "”“’‘", "hi": "“”‘’",
 }
 RTL_LANGUAGES = ("ar", "fa", "he", "ps", "ur", "ug", "yi", "sd", "ckb", "dv")
-# French sets a narrow no-break space before ; ! ? and inside guillemets, a no-break space
-# before a colon (Imprimerie nationale's rules, as CLDR's French data prints them).
+# French sets a narrow no-break space before ; ! ? and inside guillemets, and a no-break
+# space before a colon (the Imprimerie nationale's rules).
 _NNBSP, _NBSP = "\u202f", "\u00a0"
 _FRENCH_BEFORE = re.compile(r"[ \u00a0\u202f]*([;!?])(?=\s|$|[»”)\]])")
 _FRENCH_COLON = re.compile(r"(?<=[^\s\d/])[ \u00a0\u202f]*:(?=\s|$)")
