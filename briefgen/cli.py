@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
                        "on stdout, the table then going to stderr")
     build.add_argument("--quiet", "-q", action="store_true", help="print only errors "
                        "and warnings")
+    build.add_argument("--watch", "-w", action="store_true", help="build, then build again "
+                       "on every save of the content, its images or the templates (Ctrl-C stops)")
 
     validate = commands.add_parser("validate", help="check content without rendering")
     validate.add_argument("paths", nargs="*", metavar="FILE|DIR",
@@ -238,21 +240,38 @@ def _build(args: argparse.Namespace) -> int:
                    strict=args.strict, executor=args.executor, scheduler=args.scheduler,
                    on_warning=_warn, on_preflight=reports.append)
     text = args.preflight == "text"  # else JSON, alone on stdout
-    try:
-        if args.quiet:
-            build(_paths(args), **options)
-        else:
-            _build_with_table(build, args, options, sys.stdout if text else sys.stderr)
-    finally:  # for CI, the JSON report comes even when the build fails
-        if not text:
-            print(preflight.json_text(reports))
-    for line in preflight.text_lines(reports, not args.quiet) if text else ():
-        print(line)
+
+    def once() -> None:
+        reports.clear()
+        try:
+            if args.quiet:
+                build(_paths(args), **options)
+            else:
+                _build_with_table(build, args, options, sys.stdout if text else sys.stderr)
+        finally:  # for CI, the JSON report comes even when the build fails
+            if not text:
+                print(preflight.json_text(reports))
+        for line in preflight.text_lines(reports, not args.quiet) if text else ():
+            print(line, flush=True)
+
+    if args.watch:
+        from .discover import find_documents
+        from .templates import project_templates
+        from .watch import watch, watched_folders
+
+        documents = find_documents(_paths(args))
+        templates = [*map(Path, args.templates),
+                     *filter(None, map(project_templates, documents))]
+        return watch(once, watched_folders(_paths(args), documents, templates), Path(args.out),
+                     templates)
+    once()
     return 0
 
 
 def _build_with_table(build, args: argparse.Namespace, options: dict, out) -> None:  # noqa: ANN001
     """Build with a progress bar, then print the table of files written to out."""
+    from .results import print_table, progress
+
     counts = [0, 0]  # to render, up to date
     with contextlib.ExitStack() as stack:
         bar: list = []  # the progress bar, made only when there is something to render
@@ -260,7 +279,7 @@ def _build_with_table(build, args: argparse.Namespace, options: dict, out) -> No
         def start(to_render: int, up_to_date: int) -> None:
             counts[:] = [to_render, up_to_date]
             if to_render:  # rich costs a tenth of a second; a build with nothing to do skips it
-                bar.append(stack.enter_context(_progress(to_render)))
+                bar.append(stack.enter_context(progress(to_render)))
 
         def advance(job) -> None:  # noqa: ANN001
             bar[0](job.path.name)
@@ -269,42 +288,9 @@ def _build_with_table(build, args: argparse.Namespace, options: dict, out) -> No
     note = (f"{counts[1]} file{'s' if counts[1] != 1 else ''} up to date, not rendered again "
             "(--force renders them)") if counts[1] else ""
     if written:
-        _print_table(written, Path(args.out), note, out)
+        print_table(written, Path(args.out), note, out)
     else:
         print(f"briefgen: nothing to do; {note or 'no output is out of date'}", file=out)
-
-
-@contextlib.contextmanager
-def _progress(total: int):  # noqa: ANN202 - yields a function: advance(file name)
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("rendering", total=total)
-        yield lambda name: progress.update(task, advance=1, description=f"rendered {name}")
-
-
-def _print_table(written: list, out: Path, note: str, stream=None) -> None:  # noqa: ANN001
-    from rich.console import Console
-    from rich.table import Table
-    # Name files alone (each starts with its folder's, the document's), to fit 100 columns.
-    folders = {item.job.path.parent for item in written}
-    place = folders.pop() if len(folders) == 1 else Path(out, "<document>")
-    count = f"{len(written)} file{'s' if len(written) != 1 else ''}"
-    key = "grade (Flesch–Kincaid), w/sent (words per sentence): each edition's whole text"
-    table = Table(title=f"briefgen wrote {count} to {place}{os.sep}", title_justify="left",
-                  caption="\n".join(filter(None, (key, note))), caption_justify="left")
-    table.add_column("file", overflow="fold")
-    for column in ("pages", "size", "seconds", "grade", "w/sent"):
-        table.add_column(column, justify="right")
-    for item in written:
-        size = f"{item.size / 1024:.0f} KB" if item.size < 2**20 else f"{item.size / 2**20:.1f} MB"
-        reads = [getattr(item.readability, name, None) for name in ("grade", "sentence_words")]
-        table.add_row(item.job.path.name, str(item.pages or "–"), size,
-                      f"{item.seconds:.2f}", *(f"{n:.1f}" if n is not None else "–" for n in reads))
-    Console(file=stream).print(table)
 
 
 def _starter_kinds() -> list[str]:
