@@ -32,7 +32,9 @@ def watched_folders(paths: Iterable[str], documents: list[Path],
     folders += [document.resolve().parent for document in documents]
     folders += [Path(folder).resolve() for folder in templates]
     unique: list[Path] = []
-    for folder in sorted(set(folders), key=lambda f: (len(f.parts), str(f))):
+    # A folder that is not there (a mistyped --templates) has nothing to watch; the build
+    # itself says what is wrong with it.
+    for folder in sorted({f for f in folders if f.is_dir()}, key=lambda f: (len(f.parts), str(f))):
         if not any(folder.is_relative_to(kept) for kept in unique):  # one watch per tree
             unique.append(folder)
     return unique

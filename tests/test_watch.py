@@ -84,5 +84,7 @@ def test_one_watch_per_folder_tree(tmp_path):
     doc = tmp_path / "content" / "a" / "brief.yaml"
     doc.parent.mkdir(parents=True)
     doc.write_text(MINIMAL, encoding="utf-8")
-    folders = watched_folders([str(tmp_path / "content")], [doc], [tmp_path / "templates"])
+    (tmp_path / "templates").mkdir()
+    folders = watched_folders([str(tmp_path / "content")], [doc],
+                              [tmp_path / "templates", tmp_path / "missing"])
     assert folders == [(tmp_path / "content").resolve(), (tmp_path / "templates").resolve()]
