@@ -24,12 +24,11 @@ import re
 import unicodedata
 
 from .docmodel import Emph, Inline, Link, Text
-from .locales import Locale
+from .locales import Locale, auto_direction
 from .models import Meta, Reference
 from .typography import curly
 
 ENGLISH = Locale()
-_RTL_LETTER = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")  # Hebrew, Arabic
 
 __all__ = ["QUOTED", "creators", "drop_article", "entry", "fold", "how_to_cite",
            "initials", "name_key", "quoted_title", "series", "sort_references", "split_name"]
@@ -166,7 +165,7 @@ def quoted_title(title: str, punctuation: str, loc: Locale = ENGLISH) -> str:
     Latin-script title in a right-to-left edition reads left to right, so it keeps the
     English marks: Urdu's ” … “ belong to Urdu text.
     """
-    if loc.rtl and not _RTL_LETTER.search(title):  # a Latin title set left to right
+    if loc.rtl and auto_direction(title) == "ltr":  # a Latin title set left to right
         loc = ENGLISH
     opening, closing_mark, _, inner_close = loc.quotes
     title = curly(title.rstrip(".").rstrip(), inner=True, quotes=loc.quotes)

@@ -8,13 +8,11 @@ before layout.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
+from .locales import auto_direction
+
 __all__ = ["resolve_auto_directions"]
-
-_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}  # Unicode bidi classes of strong characters
-
 
 def resolve_auto_directions(root: Any) -> None:
     """Give each dir="auto" element the direction of its text, as a browser does.
@@ -28,6 +26,4 @@ def resolve_auto_directions(root: Any) -> None:
     """
     for element in root.iter():
         if isinstance(element.tag, str) and (element.get("dir") or "").lower() == "auto":
-            strong = (_STRONG.get(unicodedata.bidirectional(char))
-                      for char in "".join(element.itertext()))
-            element.set("dir", next((d for d in strong if d), "ltr"))
+            element.set("dir", auto_direction("".join(element.itertext())))

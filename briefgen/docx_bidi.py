@@ -37,8 +37,9 @@ from typing import Any
 from docx.oxml.ns import qn
 from lxml.etree import _Element
 
-from .docx_bidi_runs import LatinFonts, complex_twins, split_runs, strong
+from .docx_bidi_runs import LatinFonts, complex_twins, split_runs
 from .docx_props import set_property
+from .locales import auto_direction
 
 __all__ = ["bidi_language", "direction_of", "make_rtl", "mark_rtl_paragraphs", "set_direction"]
 
@@ -74,8 +75,7 @@ def direction_of(el: _Element) -> str | None:
         if value in ("ltr", "rtl"):
             return value
         if value == "auto":
-            first = next((k for k in map(strong, node.text_content()) if k in "LR"), "L")
-            return "rtl" if first == "R" else "ltr"
+            return auto_direction(node.text_content())
     return None
 
 

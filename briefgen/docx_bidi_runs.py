@@ -20,7 +20,7 @@ from lxml.etree import _Element
 
 from .docx_props import set_property
 
-__all__ = ["LatinFonts", "complex_twins", "directions", "split_runs", "strong"]
+__all__ = ["LatinFonts", "complex_twins", "directions", "split_runs"]
 
 # Characters of right-to-left scripts whose bidi class is not R or AL: Extended
 # Arabic-Indic digits (Urdu's, class EN) and Arabic marks belong to the Arabic runs.
@@ -47,7 +47,7 @@ def complex_twins(rpr: _Element) -> None:
         set_property(rpr, "iCs", val="0")
 
 
-def strong(char: str) -> str:
+def _strong(char: str) -> str:
     """Return a character's kind: R(ight to left), L(eft to right), E(uropean digit), or N."""
     code = ord(char)
     if any(low <= code <= high for low, high in _ARABIC_BLOCKS):
@@ -74,7 +74,7 @@ def directions(text: str, rtl: bool) -> list[bool]:
     paragraph's direction (rtl). A digit after Latin text counts as Latin for the
     neutrals around it, after right-to-left text as right to left (UAX #9, W7).
     """
-    kinds = [strong(c) for c in text]
+    kinds = [_strong(c) for c in text]
     for i, kind in enumerate(kinds):  # a mark takes the kind of the letter it marks (W1)
         if kind == "M":
             kinds[i] = kinds[i - 1] if i else "N"
@@ -158,13 +158,13 @@ def _finish(run: _Element, piece: tuple[str, tuple[bool, bool]], latin: str | No
     text, (is_rtl, in_latin) = piece
     if is_rtl:
         _mark(run, latin if in_latin else None)
-    elif latin and drawn and any(strong(c) != "L" and not _drawn(c, drawn) for c in text):
+    elif latin and drawn and any(_strong(c) != "L" and not _drawn(c, drawn) for c in text):
         _cs_font(run.get_or_add_rPr(), latin)
 
 
 def _drawn(char: str, drawn: frozenset[int]) -> bool:
     """Whether the complex-script font draws char (Arabic script always counts as drawn)."""
-    return ord(char) in drawn or strong(char) == "R"
+    return ord(char) in drawn or _strong(char) == "R"
 
 
 def _pieces(text: str, kinds: list[tuple[bool, bool]]) -> list[tuple[str, tuple[bool, bool]]]:

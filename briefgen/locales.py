@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -23,7 +24,7 @@ from babel import dates, lists, numbers
 
 from .paths import builtin_dir
 
-__all__ = ["QUOTES", "RTL_LANGUAGES", "Locale", "has_locale"]
+__all__ = ["QUOTES", "RTL_LANGUAGES", "Locale", "auto_direction", "has_locale"]
 
 # CLDR delimiters: opening, closing, then the pair used inside a quotation. Right-to-left
 # languages open with ” (the mark is not mirrored, so it stands on the right of the quote).
@@ -40,6 +41,15 @@ _FRENCH_BEFORE = re.compile(r"[ \u00a0\u202f]*([;!?])(?=\s|$|[»”)\]])")
 _FRENCH_COLON = re.compile(r"(?<=[^\s\d/])[ \u00a0\u202f]*:(?=\s|$)")
 _FRENCH_OPEN = re.compile(r"«[ \u00a0\u202f]*")
 _FRENCH_CLOSE = re.compile(r"[ \u00a0\u202f]*»")
+
+
+_STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}  # Unicode bidi classes of strong characters
+
+
+def auto_direction(text: str) -> str:
+    """HTML's dir="auto": the direction of text's first strong character, 'ltr' if none."""
+    kinds = (_STRONG.get(unicodedata.bidirectional(char)) for char in text)
+    return next((kind for kind in kinds if kind), "ltr")
 
 
 def has_locale(tag: str) -> bool:

@@ -118,7 +118,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str,
         elif part == "assessment":
             assessment = _assessment(doc, words)
         else:
-            sections[part] = _section(doc, part, numbers[part], audience, labels, numbering,
+            sections[part] = _section(doc, part, numbers[part], audience, locale, numbering,
                                       words)
     shown_sections = [sections[sid] for sid in section_ids]
     shown = [summary, bottom_line, key_messages, shown_sections, watch, assessment]
@@ -169,7 +169,7 @@ def _xref_targets(doc: LoadedDocument) -> dict[str, XRefTarget]:
 
 
 def _section(doc: LoadedDocument, sid: str, number: str, audience: AudienceProfile,
-             labels: dict[str, str], numbering: _Numbering, words: Abbreviations) -> SectionView:
+             locale: Locale, numbering: _Numbering, words: Abbreviations) -> SectionView:
     """Build one section as the audience shows it, numbered as shown."""
     section = getattr(doc.model.sections, sid)
     base = ("sections", sid)
@@ -180,7 +180,7 @@ def _section(doc: LoadedDocument, sid: str, number: str, audience: AudienceProfi
         if section.body and full else []
     if isinstance(section, Section):
         shown = [k for k in section.order if audience.blocks is None or k in audience.blocks]
-        blocks = [BlockView(kind, _block_items(doc, sid, kind, labels, numbering, words))
+        blocks = [BlockView(kind, _block_items(doc, sid, kind, locale, numbering, words))
                   for kind in shown]
         return SectionView(sid, section.title, number, lead, body, blocks=blocks,
                            contributors=section.contributors)
@@ -235,7 +235,7 @@ def shown_text(shown: Any) -> Iterator[str]:
                 yield from node.columns
 
 
-def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str],
+def _block_items(doc: LoadedDocument, sid: str, kind: str, locale: Locale,
                  numbering: _Numbering, words: Abbreviations) -> list[BlockItem]:
     """Build the items of one block; tables and figures keep the document's numbers.
 
@@ -255,8 +255,8 @@ def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str
             at = (*base, kind, i)
             words.scan(e.title, (*at, "title"))
             text = words.inlines(md(*at, "text").inlines, (*at, "text")) if e.text else None
-            when = _partial_date_text(e.date, Locale(doc.model.meta.language))
-            out.append(EntryView(e.date, when, e.title, e.cite, text))
+            out.append(EntryView(e.date, _partial_date_text(e.date, locale), e.title, e.cite,
+                                 text))
         return out
     if kind == "tables":
         out = []
@@ -277,7 +277,7 @@ def _block_items(doc: LoadedDocument, sid: str, kind: str, labels: dict[str, str
         number = numbering.number("fig", sid, i, figure.id)
         if figure.chart:
             numbering.charts[number] = ChartView(figure.chart, numbering.colours, numbering.cache,
-                                                 doc.model.meta.language)
+                                                 locale.tag)
         src = doc.folder / figure.image if figure.image else None
         source = md(*base, kind, i, "source").inlines if figure.source else None
         out.append(FigureView(number, figure.caption, figure.alt, src,

@@ -14,31 +14,21 @@ from pathlib import Path
 
 import pytest
 from test_browser import browser, open_page  # noqa: F401 (browser is a fixture)
-from test_rtl_pdf import ENGLISH, URDU
-
-from briefgen.pipeline import build
+from test_rtl_pdf import ENGLISH, URDU, build_brief
 
 WIDTHS = (390, 1280)
-
-
-def build_html(text: str, folder: Path) -> Path:
-    """Write text as a brief in folder, build its HTML page, and return the page's path."""
-    source = folder / "brief.yaml"
-    folder.mkdir(parents=True, exist_ok=True)
-    source.write_text(text, encoding="utf-8")
-    return build([source], out=folder / "out", formats=["html"])[0].job.path
 
 
 @pytest.fixture(scope="module")
 def urdu_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Urdu brief's HTML page, built once for the module."""
-    return build_html(URDU, tmp_path_factory.mktemp("urdu-html"))
+    return build_brief(URDU, tmp_path_factory.mktemp("urdu-html"), "html")
 
 
 @pytest.fixture(scope="module")
 def english_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same brief in English, built once for the module."""
-    return build_html(ENGLISH, tmp_path_factory.mktemp("english-html"))
+    return build_brief(ENGLISH, tmp_path_factory.mktemp("english-html"), "html")
 
 
 # What Chromium lays out: the direction, the summary's lines, the table's headings, the

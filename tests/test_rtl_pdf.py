@@ -124,14 +124,18 @@ ENGLISH = textwrap.dedent("""\
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u200e\u200f"))
 
 
-def build_pdf(text: str, folder: Path) -> Path:
-    """Write text as a brief in folder, build its PDF, and return the PDF's path."""
-    need("pdftotext")
+def build_brief(text: str, folder: Path, fmt: str) -> Path:
+    """Write text as a brief in folder, build it in fmt, and return the output's path."""
     source = folder / "brief.yaml"
     folder.mkdir(parents=True, exist_ok=True)
     source.write_text(text, encoding="utf-8")
-    written = build([source], out=folder / "out", formats=["pdf"])
-    return written[0].job.path
+    return build([source], out=folder / "out", formats=[fmt])[0].job.path
+
+
+def build_pdf(text: str, folder: Path) -> Path:
+    """Write text as a brief in folder, build its PDF, and return the PDF's path."""
+    need("pdftotext")
+    return build_brief(text, folder, "pdf")
 
 
 @pytest.fixture(scope="module")
