@@ -84,12 +84,12 @@ def final_text(draft: Draft) -> list[Diagnostic]:
     for where, parsed in draft.markdown.items():
         texts += [(where, text) for text in _parsed_strings(parsed)]
     out, seen = [], set()
-    for where, text in texts:
-        for char in dict.fromkeys(text):
+    # Each character is judged once (most documents have none to refuse), then looked for.
+    wrong = {char for char in set().union(*(text for _, text in texts)) if _wrong(char)}
+    for where, text in texts if wrong else ():
+        for char in dict.fromkeys(c for c in text if c in wrong):
             forbidden = FORBIDDEN.fullmatch(char)
-            missing = (_needs_glyph(char) and not COVERED.match(char)
-                       and char not in bundled_glyphs())
-            if (where, char) in seen or not (forbidden or missing):
+            if (where, char) in seen:
                 continue
             seen.add((where, char))
             written = _written_as(draft.texts.get(where, ""), char)
@@ -194,6 +194,12 @@ def _first_written(smap: SourceMap, where: tuple, needle: str, message: str) -> 
         if column >= 0:
             return Diagnostic(smap.file, index + 1, column + 1, dotted(where), message)
     return smap.diagnostic(where, message)
+
+
+def _wrong(char: str) -> bool:
+    """Whether content may not hold char: forbidden, or drawn by no bundled font."""
+    return bool(FORBIDDEN.fullmatch(char)) or (
+        _needs_glyph(char) and not COVERED.match(char) and char not in bundled_glyphs())
 
 
 def _needs_glyph(char: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import contextlib
 import logging
 import os
 import signal
@@ -84,6 +83,20 @@ def _parser() -> argparse.ArgumentParser:
                        "and warnings")
     build.add_argument("--watch", "-w", action="store_true", help="build, then build again "
                        "on every save of the content, its images or the templates (Ctrl-C stops)")
+
+    preview = commands.add_parser("preview", help="show the editions in the browser, "
+                                  "updated on every save (Ctrl-C stops)")
+    preview.add_argument("paths", nargs="*", metavar="FILE|DIR",
+                         help="content files or folders (default: content/)")
+    preview.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
+    preview.add_argument("--host", default="127.0.0.1", help="the address to answer on "
+                         "(default: 127.0.0.1, this machine only)")
+    preview.add_argument("--port", "-p", type=int, default=0, help="the port "
+                         "(default: a free one)")
+    preview.add_argument("--no-browser", dest="browser", action="store_false",
+                         help="do not open the browser")
+    preview.add_argument("--write", nargs="?", const="build", metavar="DIR", help="also "
+                         "write the files, as build does, into DIR (default: build/)")
 
     validate = commands.add_parser("validate", help="check content without rendering")
     validate.add_argument("paths", nargs="*", metavar="FILE|DIR",
@@ -179,8 +192,8 @@ def _main(argv: list[str] | None) -> int:
             parser.print_help()
             return 0
         logging.basicConfig(level=logging.WARNING, format="briefgen: %(message)s")
-        return {"build": _build, "validate": _validate, "new": _new, "schema": _schema,
-                "audiences": _audiences}[args.command](args)
+        return {"build": _build, "preview": _preview, "validate": _validate, "new": _new,
+                "schema": _schema, "audiences": _audiences}[args.command](args)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
@@ -233,6 +246,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from . import preflight
     from .api import build
+    from .results import build_with_table
     reports: list = []  # the preflight of each PDF, rendered or up to date
     options = dict(out=args.out, audiences=_split(args.audience),
                    formats=_split(args.format) or ["pdf", "docx", "html"],
@@ -247,7 +261,8 @@ def _build(args: argparse.Namespace) -> int:
             if args.quiet:
                 build(_paths(args), **options)
             else:
-                _build_with_table(build, args, options, sys.stdout if text else sys.stderr)
+                build_with_table(build, _paths(args), args.out, options,
+                                 sys.stdout if text else sys.stderr)
         finally:  # for CI, the JSON report comes even when the build fails
             if not text:
                 print(preflight.json_text(reports))
@@ -268,29 +283,11 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build_with_table(build, args: argparse.Namespace, options: dict, out) -> None:  # noqa: ANN001
-    """Build with a progress bar, then print the table of files written to out."""
-    from .results import print_table, progress
+def _preview(args: argparse.Namespace) -> int:
+    from .preview import serve
 
-    counts = [0, 0]  # to render, up to date
-    with contextlib.ExitStack() as stack:
-        bar: list = []  # the progress bar, made only when there is something to render
-
-        def start(to_render: int, up_to_date: int) -> None:
-            counts[:] = [to_render, up_to_date]
-            if to_render:  # rich costs a tenth of a second; a build with nothing to do skips it
-                bar.append(stack.enter_context(progress(to_render)))
-
-        def advance(job) -> None:  # noqa: ANN001
-            bar[0](job.path.name)
-
-        written = build(_paths(args), **options, progress=advance, on_plan=start)
-    note = (f"{counts[1]} file{'s' if counts[1] != 1 else ''} up to date, not rendered again "
-            "(--force renders them)") if counts[1] else ""
-    if written:
-        print_table(written, Path(args.out), note, out)
-    else:
-        print(f"briefgen: nothing to do; {note or 'no output is out of date'}", file=out)
+    return serve(_paths(args), _templates(args), args.host, args.port, args.browser,
+                 args.write)
 
 
 def _starter_kinds() -> list[str]:

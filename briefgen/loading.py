@@ -15,7 +15,7 @@ from .templates import TemplateSet
 if TYPE_CHECKING:
     from .content import LoadedDocument
 
-__all__ = ["load_all", "load_document", "strict_errors"]
+__all__ = ["edition_warnings", "load_all", "load_content", "load_document", "strict_errors"]
 
 
 def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
@@ -25,12 +25,17 @@ def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     the sections that miss their readability targets and, for a translation, what differs
     from its source. A translation's source outside its folder, or missing, is an error.
     """
+    doc = load_content(path, templates)
+    doc.warnings += edition_warnings(doc, templates)
+    return doc
+
+
+def load_content(path: str | Path, templates: TemplateSet) -> LoadedDocument:
+    """Load one content file with every error, and the warnings of the file and of a
+    translation, but not yet those of each edition (edition_warnings): what the preview
+    needs before it shows the page."""
     from .content import load
-    from .edition_checks import limit_warnings
-    from .labels import load_labels, missing_labels
-    from .readability import dictionary_warning, readability_warnings
     from .translations import translation_diagnostics
-    from .view import build_view
 
     doc = load(path, list(templates.audiences))
     found = translation_diagnostics(doc)
@@ -38,19 +43,31 @@ def load_document(path: str | Path, templates: TemplateSet) -> LoadedDocument:
     if errors:
         raise ContentError(errors)
     doc.warnings += found
+    return doc
+
+
+def edition_warnings(doc: LoadedDocument, templates: TemplateSet) -> list[Diagnostic]:
+    """The warnings of doc's editions: labels missing for its language, the dictionary for
+    its readability, and each audience's length limits and readability targets."""
+    from .edition_checks import limit_warnings
+    from .labels import load_labels, missing_labels
+    from .readability import dictionary_warning, readability_warnings
+    from .view import build_view
+
     language = doc.model.meta.language
     labels = load_labels(templates, language)
     missing = missing_labels(templates, language)
+    warnings = []
     if missing:
-        doc.warnings.append(doc.source.diagnostic(("meta", "language"), missing,
-                                                  severity="warning"))
+        warnings.append(doc.source.diagnostic(("meta", "language"), missing,
+                                              severity="warning"))
     profiles = [templates.audience(audience) for audience in doc.model.audiences]
-    doc.warnings += dictionary_warning(doc, profiles)
+    warnings += dictionary_warning(doc, profiles)
     for profile in profiles:
         view = build_view(doc, profile, labels)  # one view per edition, for both checks
-        doc.warnings += limit_warnings(doc, profile, labels, view)
-        doc.warnings += readability_warnings(doc, view)
-    return doc
+        warnings += limit_warnings(doc, profile, labels, view)
+        warnings += readability_warnings(doc, view)
+    return warnings
 
 
 def load_all(files: list[Path], templates: TemplateSet) -> list[LoadedDocument]:

@@ -140,6 +140,9 @@ def _vowel_groups(piece: str) -> int:
     return len(re.findall(f"[{_VOWELS}]+", base))
 
 
+# A document's words recur (a report's 2,000 words are 700 different ones), and a preview
+# measures the same text after every save.
+@functools.lru_cache(maxsize=16384)
 def count_syllables(word: str, hyphenator: pyphen.Pyphen, english: bool = True) -> int:
     """Count the syllables of one word: vowel groups in each piece the dictionary cuts."""
     total = 0

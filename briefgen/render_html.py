@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 from markupsafe import Markup
@@ -22,6 +22,9 @@ from .context import MEDIA, build_context
 from .errors import UsageError
 from .templates import TemplateSet
 from .view import DocumentView
+
+if TYPE_CHECKING:
+    from .fontfaces import Face
 
 __all__ = ["MEDIA", "render_page"]
 
@@ -40,7 +43,8 @@ _BROWSER_PRINT = """@media print {
 
 
 def render_page(view: DocumentView, templates: TemplateSet, css: str,
-                medium: str = "screen", web_fonts: bool | None = None) -> str:
+                medium: str = "screen", web_fonts: bool | None = None,
+                fonts_at: Callable[[Face], str] | None = None) -> str:
     """Render the document's page template to a complete HTML document.
 
     medium "screen" is the page itself, which Word is also made from; "print" is the page
@@ -51,6 +55,7 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str,
 
     web_fonts (default: on screen) puts the bundled faces the page uses into it as
     `web_fonts` (webfonts.py); the PDF has them from fonts.css, Word does without.
+    fonts_at (the preview's): link every face from its address instead, whole.
     """
     context = build_context(view, medium)
     from jinja2 import TemplateError, TemplateNotFound
@@ -75,9 +80,11 @@ def render_page(view: DocumentView, templates: TemplateSet, css: str,
         raise UsageError(f"{place}template error: {type(exc).__name__}: {exc}") from None
     check_data_uris(html, context, templates)
     if _WEB_FONTS in html:  # after the check: these data: URIs are briefgen's own
-        from .webfonts import web_fonts_css
+        from .webfonts import linked_fonts_css, web_fonts_css
 
-        html = html.replace(_WEB_FONTS, web_fonts_css(html, templates) + "\n" + _BROWSER_PRINT, 1)
+        fonts = (linked_fonts_css(templates, fonts_at) if fonts_at
+                 else web_fonts_css(html, templates))
+        html = html.replace(_WEB_FONTS, fonts + "\n" + _BROWSER_PRINT, 1)
     return html
 
 

@@ -7,7 +7,7 @@ import contextlib
 import os
 from pathlib import Path
 
-__all__ = ["print_table", "progress"]
+__all__ = ["build_with_table", "print_table", "progress"]
 
 
 @contextlib.contextmanager
@@ -43,3 +43,26 @@ def print_table(written: list, out: Path, note: str, stream=None) -> None:  # no
         table.add_row(item.job.path.name, str(item.pages or "–"), size,
                       f"{item.seconds:.2f}", *(f"{n:.1f}" if n is not None else "–" for n in reads))
     Console(file=stream).print(table)
+
+
+def build_with_table(build, paths: list[str], folder: str, options: dict, out) -> None:  # noqa: ANN001
+    """Build with a progress bar, then print the table of files written to out."""
+    counts = [0, 0]  # to render, up to date
+    with contextlib.ExitStack() as stack:
+        bar: list = []  # the progress bar, made only when there is something to render
+
+        def start(to_render: int, up_to_date: int) -> None:
+            counts[:] = [to_render, up_to_date]
+            if to_render:  # rich costs a tenth of a second; a build with nothing to do skips it
+                bar.append(stack.enter_context(progress(to_render)))
+
+        def advance(job) -> None:  # noqa: ANN001
+            bar[0](job.path.name)
+
+        written = build(paths, **options, progress=advance, on_plan=start)
+    note = (f"{counts[1]} file{'s' if counts[1] != 1 else ''} up to date, not rendered again "
+            "(--force renders them)") if counts[1] else ""
+    if written:
+        print_table(written, Path(folder), note, out)
+    else:
+        print(f"briefgen: nothing to do; {note or 'no output is out of date'}", file=out)

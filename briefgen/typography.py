@@ -26,6 +26,7 @@ Russian have theirs). French spacing around punctuation (a narrow no-break space
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,7 +139,8 @@ def rules_for(language: str) -> tuple[Rule, ...]:
     return RULES[""] + RULES.get(language.split("-")[0].lower(), ())
 
 
-def nobreak(text: str, language: str = "en") -> str:
+@functools.lru_cache(maxsize=8192)  # each edition and format, and each save of a preview,
+def nobreak(text: str, language: str = "en") -> str:  # sets the same strings again
     """Return text with no-break spaces and joiners where a line must not break."""
     for rule in rules_for(language):
         text = rule.apply(text)
@@ -252,6 +254,7 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)|(?<=[^\W\d_])'|'(?=\d\ds?\b)")
 _OPENS = re.compile(r"(?:(?<=^)|(?<=[\s(\[{\u2014\u2013/‘“-]))(['\"])")
 
 
+@functools.lru_cache(maxsize=8192)  # the bibliography's titles, set again in every edition
 def curly(text: str, inner: bool = False, quotes: str = "“”‘’") -> str:
     """Return text with typographic quotes and apostrophes; web addresses stay as written.
 

@@ -11,6 +11,7 @@ which WeasyPrint lays out as the PDF.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from typing import Any
@@ -203,10 +204,18 @@ def _nodes(obj: Any) -> Iterator[Any]:
     if isinstance(obj, (list, tuple)):
         for item in obj:
             yield from _nodes(item)
-    elif is_dataclass(obj) and not isinstance(obj, type):
+        return
+    names = _field_names(type(obj))
+    if names is not None:
         yield obj
-        for name in (f.name for f in fields(obj)):
+        for name in names:
             yield from _nodes(getattr(obj, name))
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (None for any other type), looked up once per type."""
+    return tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
 
 
 def cited_ids(shown: Any) -> set[str]:

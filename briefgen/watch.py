@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import BriefgenError, ContentError
 
-__all__ = ["DEBOUNCE_MS", "watch", "watched_folders"]
+__all__ = ["DEBOUNCE_MS", "relevant", "report_build", "watch", "watched_folders"]
 
 DEBOUNCE_MS = 200  # changes closer together than this are one change
 
@@ -48,15 +48,14 @@ def watch(build: Callable[[], object], folders: list[Path], out: Path,
     changes: watchfiles.watch, or a stand-in for tests."""
     if changes is None:
         from watchfiles import watch as changes
-    out = out.resolve()
-    _build_reporting(build)
+    report_build(build)
     print(f"briefgen: watching {', '.join(map(str, folders))}; Ctrl-C stops",
           file=sys.stderr)
-    relevant = _relevant(out, [Path(t).resolve() for t in templates])
-    for batch in changes(*folders, debounce=DEBOUNCE_MS, watch_filter=relevant):
+    wanted = relevant(out, templates)
+    for batch in changes(*folders, debounce=DEBOUNCE_MS, watch_filter=wanted):
         names = sorted({Path(path).name for _, path in batch})
         print(f"briefgen: {', '.join(names)} changed; building", file=sys.stderr)
-        _build_reporting(build)
+        report_build(build)
     return 0
 
 
@@ -64,23 +63,25 @@ def watch(build: Callable[[], object], folders: list[Path], out: Path,
 _READ = (".yaml", ".yml", ".png", ".jpg", ".jpeg")
 
 
-def _relevant(out: Path, templates: list[Path]) -> Callable[[object, str], bool]:
+def relevant(out: Path | None, templates: Iterable[Path]) -> Callable[[object, str], bool]:
     """A watchfiles filter: its default (no .git, editor swap files, caches), then what a
-    build reads, never under out (the build's own writes)."""
+    build reads, never under out (the build's own writes; None: no output folder)."""
     from watchfiles import DefaultFilter
 
     default = DefaultFilter()
+    out = out.resolve() if out is not None else None
+    templates = [Path(t).resolve() for t in templates]
 
-    def relevant(change: object, path: str) -> bool:
+    def wanted(change: object, path: str) -> bool:
         where = Path(path).resolve()
-        if not default(change, path) or where.is_relative_to(out):
+        if not default(change, path) or (out is not None and where.is_relative_to(out)):
             return False
         return (where.suffix.lower() in _READ
                 or any(where.is_relative_to(folder) for folder in templates))
-    return relevant
+    return wanted
 
 
-def _build_reporting(build: Callable[[], object]) -> None:
+def report_build(build: Callable[[], object]) -> None:
     """Run build; print a user's mistake as the CLI does, and carry on watching."""
     try:
         build()

@@ -19,6 +19,7 @@ import hashlib
 import io
 import logging
 import struct
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from .theme import css_string
 if TYPE_CHECKING:
     from .templates import TemplateSet
 
-__all__ = ["used_text", "web_fonts_css"]
+__all__ = ["linked_fonts_css", "used_text", "web_fonts_css"]
 
 # What list markers draw: a bullet, or numbers and their full stop, then a space.
 _MARKERS = {"disc": "\u2022 ", "circle": "\u25e6 ", "square": "\u25aa "}
@@ -126,13 +127,32 @@ def web_fonts_css(html: str, templates: TemplateSet) -> str:
         chars |= {c for c in _ASCII if ord(c) in covers[face] and face.allows(c)}
         woff2 = _subset(fonts[face], "".join(sorted(chars)), face.file)
         uri = "data:font/woff2;base64," + base64.b64encode(woff2).decode("ascii")
-        style = "italic" if face.italic else "normal"
-        ranges = f" unicode-range: {face.range_text};" if face.range_text else ""
-        # The family as a CSS string, escaped: no name in fonts.css can end the <style>.
-        rules.append(f"@font-face {{ font-family: {css_string(face.family)}; "
-                     f"font-weight: {face.weight}; font-style: {style};{ranges} "
-                     f'src: url({uri}) format("woff2"); }}')
+        rules.append(_rule(face, f'url({uri}) format("woff2")'))
     return "\n".join(rules)
+
+
+def linked_fonts_css(templates: TemplateSet, url_of: Callable[[Face], str]) -> str:
+    """Return @font-face rules for every bundled face, each linked by url_of, whole.
+
+    For the preview (preview.py), which serves the faces from the template folders: the
+    browser loads each once and keeps it, and the page needs no cascade to find which
+    characters it draws (0.2 s a page), so an edit shows sooner. The page looks the same.
+    """
+    from urllib.parse import quote
+
+    # Percent-encoded, an address has no quote, backslash or "<" to end the string or
+    # the <style>.
+    return "\n".join(_rule(face, f'url("{quote(url_of(face), safe="/?=&")}")')
+                      for face in faces_of(templates))
+
+
+def _rule(face: Face, source: str) -> str:
+    """One @font-face rule with source as its src, keeping the face's unicode-range."""
+    style = "italic" if face.italic else "normal"
+    ranges = f" unicode-range: {face.range_text};" if face.range_text else ""
+    # The family as a CSS string, escaped: no name in fonts.css can end the <style>.
+    return (f"@font-face {{ font-family: {css_string(face.family)}; "
+            f"font-weight: {face.weight}; font-style: {style};{ranges} src: {source}; }}")
 
 
 def _subset(data: bytes, chars: str, name: str) -> bytes:
