@@ -46,6 +46,13 @@ def _jobs(value: str) -> int | None:
     return int(value)
 
 
+def _port(value: str) -> int:
+    """--port: 0 (a free one) to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, not {value!r}")
+    return int(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="briefgen", description="Turn structured YAML content into "
                      "policy briefs as PDF, Word and HTML, one variant per audience.")
@@ -91,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
     preview.add_argument("--host", default="127.0.0.1", help="the address to answer on "
                          "(default: 127.0.0.1, this machine only)")
-    preview.add_argument("--port", "-p", type=int, default=0, help="the port "
+    preview.add_argument("--port", "-p", type=_port, default=0, help="the port "
                          "(default: a free one)")
     preview.add_argument("--no-browser", dest="browser", action="store_false",
                          help="do not open the browser")

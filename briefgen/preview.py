@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 __all__ = ["LOOPBACK", "make_app", "serve"]
 
 ASSETS = Path(__file__).with_name("preview_assets")
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")  # as --host and as a Host header
 # The views a page offers: the web page, the PDF, or both side by side.
 VIEWS = {"html": "Web page", "pdf": "PDF", "both": "Side by side"}
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -210,7 +210,9 @@ async def _watch(session: Session, stop: asyncio.Event) -> None:
     documents = [doc.path for doc in session.documents.values()]
     templates = [*session.explicit, *session.template_folders()]
     folders = watched_folders(session.paths, documents, templates)
-    async for changes in awatch(*folders, debounce=DEBOUNCE_MS, stop_event=stop,
+    # A save is seen 25 ms after the last write of its burst (an editor's temporary file
+    # and rename take a few), not watchfiles' default 50: a twelfth of the page's budget.
+    async for changes in awatch(*folders, debounce=DEBOUNCE_MS, step=25, stop_event=stop,
                                 watch_filter=relevant(None, templates)):
         await session.changed([Path(path) for _, path in changes])
 
@@ -265,6 +267,7 @@ def serve(paths: list[str], templates: list[Path], host: str = "127.0.0.1", port
         server.run(sockets=[sock])  # until Ctrl-C or SIGTERM, which it then raises again
     except KeyboardInterrupt as exc:
         signal.alarm(0)  # the command line's fallback for a stuck build: not needed
+        # SIGTERM comes back as cli._Terminated (not imported: cli imports this module).
         code = 128 + (signal.SIGTERM if type(exc).__name__ == "_Terminated" else signal.SIGINT)
     finally:
         session.renderer.close()

@@ -307,3 +307,13 @@ def test_write_builds_the_files_as_build_does(project):
         process.wait(timeout=20)
     assert "From Cold War Rivals to Pragmatic" in html.read_text(encoding="utf-8")
     assert sum("wrote 9 files to out" in line for line in lines) == 2, lines  # start, save
+
+
+def test_a_port_out_of_range_or_an_unknown_host_is_a_usage_error(project):
+    for args, message in ((["--port", "99999"], "expected a port from 0 to 65535"),
+                          (["--host", "nosuchhost.invalid"],
+                           "cannot serve on nosuchhost.invalid:0")):
+        result = subprocess.run([sys.executable, "-m", "briefgen", "preview", ".",
+                                 "--no-browser", *args], cwd=project, capture_output=True,
+                                text=True, timeout=60)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
