@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import BriefgenError, UsageError
+from .errors import BriefgenError, ContentError, UsageError
 from .preview_session import Session, problem
 
 if TYPE_CHECKING:
@@ -96,13 +96,14 @@ def make_app(session: Session, hosts: tuple[str, ...] = LOOPBACK,
         return Markup(linked_fonts_css(session.templates, session.fonts_at))
 
     async def index(request: Request) -> Response:
-        documents = await asyncio.to_thread(session.index)
+        documents = [await asyncio.to_thread(_entry, name, doc.path)
+                     for name, doc in session.documents.items()]
         return HTMLResponse(pages.get_template("index.html").render(
             documents=documents, paths=session.paths, fonts=fonts()))
 
     async def document(request: Request) -> Response:
         name, _ = edition_of(request)
-        entry = await asyncio.to_thread(session.entry, name)
+        entry = await asyncio.to_thread(_entry, name, session.documents[name].path)
         first = entry["audiences"][0] if entry["audiences"] else "policymaker"
         return RedirectResponse(f"/d/{name}/{first}/", 307)
 
@@ -110,7 +111,7 @@ def make_app(session: Session, hosts: tuple[str, ...] = LOOPBACK,
         name, audience = edition_of(request)
         view = request.query_params.get("view", "html")
         view = view if view in VIEWS else "html"
-        entry = await asyncio.to_thread(session.entry, name)
+        entry = await asyncio.to_thread(_entry, name, session.documents[name].path)
         return HTMLResponse(pages.get_template("document.html").render(
             doc=entry, audience=audience, view=view, views=VIEWS, fonts=fonts()))
 
@@ -145,7 +146,9 @@ def make_app(session: Session, hosts: tuple[str, ...] = LOOPBACK,
 
     async def events(request: Request) -> Response:
         name, audience = edition_of(request)
-        listener = session.listen(name, audience, request.query_params.get("pdf") == "1")
+        shows = request.query_params
+        listener = session.listen(name, audience, shows.get("pdf") == "1",
+                                  shows.get("page") != "0")
         asyncio.get_running_loop().create_task(session.show(name, audience))
 
         async def stream() -> AsyncIterator[dict]:
@@ -201,6 +204,36 @@ def make_app(session: Session, hosts: tuple[str, ...] = LOOPBACK,
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
 
 
+def _entry(name: str, path: Path) -> dict:
+    """A document's name, file, title, kind, language and audiences, as written (not
+    validated: a file with a mistake is listed too, by what can be read of it)."""
+    from .loader import load_yaml
+
+    try:
+        data, _ = load_yaml(path)
+    except ContentError:
+        data = {}
+    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+    audiences = data.get("audiences")
+    language = str(meta.get("language") or "en")
+    return {
+        "name": name, "file": str(path), "title": str(meta.get("title") or name),
+        "kind": str(data.get("kind") or "").replace("-", " ").replace("_", " "),
+        "language": language, "language_name": _language_name(language),
+        "audiences": [str(a) for a in audiences] if isinstance(audiences, list)
+        else ["policymaker", "academic", "public"]}
+
+
+def _language_name(tag: str) -> str:
+    """'ur' -> 'Urdu', as the index names a document's language (the tag if Babel cannot)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
+    except (ValueError, UnknownLocaleError):
+        return tag
+
+
 async def _watch(session: Session, stop: asyncio.Event) -> None:
     """Tell the session of every change a build reads, as `build --watch` sees them."""
     from watchfiles import awatch
@@ -214,7 +247,11 @@ async def _watch(session: Session, stop: asyncio.Event) -> None:
     # and rename take a few), not watchfiles' default 50: a twelfth of the page's budget.
     async for changes in awatch(*folders, debounce=DEBOUNCE_MS, step=25, stop_event=stop,
                                 watch_filter=relevant(None, templates)):
-        await session.changed([Path(path) for _, path in changes])
+        try:
+            await session.changed([Path(path) for _, path in changes])
+        except BriefgenError as exc:  # a folder named on the command line is gone
+            print(f"briefgen: error: {exc}; fix it and save to preview again",
+                  file=sys.stderr, flush=True)
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -5,9 +5,10 @@ looked at and again after a change, and the latest render of each edition someon
 looking at: its screen page (rendered here, in a fraction of a second) and its PDF (laid
 out by the warm renderer of preview_pdf, in the background). Pages that are open listen
 (`listen`) and are told, as events, when the page is new (`html`), when a PDF is being
-laid out (`pdf-start`) and when it is ready with its preflight findings (`pdf`), and when
-the content has a mistake (`problem`, each line as the command line prints it). Nothing
-is written anywhere: renders stay in memory, the latest of each edition only.
+laid out (`pdf-start`) and when it is ready with its preflight findings (`pdf`), of the
+document's warnings (`checks`), and when the content has a mistake (`problem`, each line
+as the command line prints it). Nothing is written anywhere: renders stay in memory, the
+latest of each edition only.
 
 A change marks every document out of date and re-renders only the editions open in a
 page; the rest load again when they are next opened. Renders run one at a time, in a
@@ -17,6 +18,7 @@ thread, so the server keeps answering while a page is made.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -25,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .chartcache import ChartCache
-from .discover import find_documents
+from .discover import check_names, find_documents
 from .errors import BriefgenError, ContentError, Diagnostic
 from .paths import document_name
 from .preflight import summary
@@ -39,6 +41,10 @@ __all__ = ["Listener", "Session"]
 
 log = logging.getLogger(__name__)
 
+# How long the warnings wait for the browser to fetch the new page: they hold this
+# process for as long as the page took, and would delay its answer.
+_FETCH_WAIT_S = 1.0
+_IMAGES = (".png", ".jpg", ".jpeg")  # a content folder's images: no template reads them
 # Drawings of charts kept between renders; past this many, start again (memory stays flat).
 _CHARTS_KEPT = 32
 
@@ -50,6 +56,7 @@ class Listener:
     name: str
     audience: str
     pdf: bool
+    page: bool = True  # False: the page shows the PDF alone
     events: asyncio.Queue = field(default_factory=asyncio.Queue)
 
 
@@ -66,6 +73,7 @@ class _Edition:
     pdf_event: dict | None = None  # the last `pdf` event, for a page opened later
     laying_out: bool = False
     again: bool = False  # a change came while the PDF was being laid out
+    fetched: asyncio.Event = field(default_factory=asyncio.Event)  # the page, by a browser
 
 
 @dataclass
@@ -101,15 +109,21 @@ class Session:
 
     # -- What there is --------------------------------------------------------------
     def _find(self) -> None:
-        """The documents under the paths now (a file may have come or gone)."""
+        """The documents under the paths now (a file may have come or gone). Two with one
+        name are refused at the start, as build refuses them; one that comes later is
+        left out (its name is the address of the other's page)."""
         files = find_documents(self.paths)
-        kept = {document_name(f): self.documents.get(document_name(f)) for f in files}
-        self.documents = {name: doc or _Document(f)
-                          for (name, doc), f in zip(kept.items(), files, strict=True)}
+        if not self.documents:
+            check_names(files, Path(self.write_to or "build"))
+        found: dict[str, _Document] = {}
+        for file in files:
+            name = document_name(file)
+            found.setdefault(name, self.documents.get(name) or _Document(file))
+        self.documents = found
 
     @property
     def templates(self) -> TemplateSet:
-        """The template folders, read again after every change (they may be what changed)."""
+        """The template folders, read again after a change to one of them (`changed`)."""
         if self._templates is None:
             self._templates = for_documents([d.path for d in self.documents.values()],
                                             self.explicit)
@@ -118,40 +132,18 @@ class Session:
     def template_folders(self) -> list[Path]:
         return list(self.templates.user_dirs)
 
-    def index(self) -> list[dict]:
-        """Each document's entry (`entry`), for the index page."""
-        return [self.entry(name) for name in self.documents]
-
-    def entry(self, name: str) -> dict:
-        """A document's name, file, title, kind, language and audiences, as written (not
-        validated: a file with a mistake is listed too, by what can be read of it)."""
-        from .loader import load_yaml
-
-        path = self.documents[name].path
-        try:
-            data, _ = load_yaml(path)
-        except ContentError:
-            data = {}
-        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-        audiences = data.get("audiences")
-        language = str(meta.get("language") or "en")
-        return {
-            "name": name, "file": str(path), "title": str(meta.get("title") or name),
-            "kind": str(data.get("kind") or "").replace("-", " ").replace("_", " "),
-            "language": language, "language_name": _language_name(language),
-            "audiences": [str(a) for a in audiences] if isinstance(audiences, list)
-            else ["policymaker", "academic", "public"]}
-
     # -- Changes --------------------------------------------------------------------
     async def changed(self, paths: Iterable[Path] = ()) -> None:
         """Files changed: every document is out of date (a translation reads its source,
-        a document its images), and the template set too if one of its folders changed
-        (its compiled templates are kept otherwise: compiling them again costs more than
-        the page); the editions open in a page render again."""
+        a document its images), and so is the template set unless only content files and
+        images changed (a template folder may have changed, or come; the compiled
+        templates are kept otherwise: compiling them again costs more than the page); the
+        editions open in a page render again."""
         async with self._lock:
             self.version += 1
-            folders = self.templates.user_dirs
-            if any(Path(p).resolve().is_relative_to(f) for p in paths for f in folders):
+            documents = {doc.path.resolve() for doc in self.documents.values()}
+            if any(Path(p).resolve() not in documents and Path(p).suffix.lower() not in _IMAGES
+                   for p in paths) or not paths:
                 self._templates = None
             for doc in self.documents.values():
                 doc.stale = True
@@ -165,13 +157,22 @@ class Session:
         """Render an edition's page if it is out of date and tell its pages; then start its
         PDF if a page shows it, and find the document's warnings (after the page: they
         take as long as the page and the author sees the page first)."""
+        if name not in self.documents:  # its file is gone, or renamed
+            self._publish(name, audience, ("problem", {"lines": [
+                {"text": f"error: {name} is no longer among the documents previewed"}]}))
+            return
         async with self._lock:
             event = await asyncio.to_thread(self._render_page, name, audience)
         self._publish(name, audience, event)
         if event[0] != "html":
             return
-        if any(lis.pdf for lis in self._listening(name, audience)):
+        listening = self._listening(name, audience)
+        if any(lis.pdf for lis in listening):
             self.start_pdf(name, audience)
+        if any(lis.page for lis in listening):  # let the browser have its page first
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.documents[name].editions[audience].fetched.wait(),
+                                       _FETCH_WAIT_S)
         async with self._lock:
             warnings = await asyncio.to_thread(self._warnings, name)
         self._publish(name, audience, ("checks", {"warnings": warnings}))
@@ -183,7 +184,10 @@ class Session:
             async with self._lock:
                 await asyncio.to_thread(self._render_page, name, audience)
             edition = self.documents[name].editions.get(audience)
-        return edition.html if edition and edition.html else None
+        if edition and edition.html:
+            edition.fetched.set()
+            return edition.html
+        return None
 
     async def word(self, name: str, audience: str) -> bytes | None:
         """The edition as a Word file, made now (None: the content has a mistake)."""
@@ -203,10 +207,10 @@ class Session:
         return edition.pdf if edition and edition.pdf else None
 
     # -- Listening ------------------------------------------------------------------
-    def listen(self, name: str, audience: str, pdf: bool) -> Listener:
+    def listen(self, name: str, audience: str, pdf: bool, page: bool = True) -> Listener:
         """A page opened: it is told of its edition's PDF, if there is one, now, and of
         every render from now on (the server asks for one at once: `show`)."""
-        listener = Listener(name, audience, pdf)
+        listener = Listener(name, audience, pdf, page)
         self.listeners.add(listener)
         edition = self.documents[name].editions.get(audience)
         if edition and edition.pdf_event and edition.pdf_version == edition.version:
@@ -259,6 +263,7 @@ class Session:
             return "problem", edition.problem
         edition.problem = None
         edition.version, edition.html, edition.view = self.version, html.encode(), view
+        edition.fetched = asyncio.Event()
         log.debug("%s for %s: page in %.3f s", name, audience, time.perf_counter() - start)
         return "html", {"version": edition.version}
 
@@ -317,16 +322,6 @@ class Session:
                     return
         finally:
             edition.laying_out = False
-
-
-def _language_name(tag: str) -> str:
-    """'ur' -> 'Urdu', as the index names a document's language (the tag if Babel cannot)."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(tag.replace("-", "_")).get_display_name("en") or tag
-    except (ValueError, UnknownLocaleError):
-        return tag
 
 
 def problem(exc: BriefgenError) -> dict:

@@ -117,3 +117,21 @@ def test_the_index_and_the_bar_fit_the_window(browser, preview, width):  # noqa:
         assert overflow <= 0, (page, overflow)
     links = browser.find_elements("css selector", ".audiences a")
     assert [a.text.lower() for a in links] == ["policymaker", "academic", "public"]
+
+
+def test_a_new_theme_in_the_projects_templates_restyles_the_page(browser, preview):  # noqa: F811
+    """A change to the page's styles (its head) loads the page anew, not in place."""
+    url, doc = preview
+    browser.set_window_size(1280, 900)
+    browser.get(f"{url}d/{NAME}/policymaker/")
+    _until(browser, "return window.briefgenPreview.html !== null")
+    colour = ("const f = document.querySelector('#frames iframe.shown');"
+              "return f.contentWindow.getComputedStyle(f.contentDocument.querySelector('h1'))"
+              ".color")
+    assert browser.execute_script(colour) == "rgb(20, 57, 92)"  # the built-in primary
+    version = browser.execute_script("return window.briefgenPreview.html")
+    theme = doc.parent / "templates" / "theme.yaml"
+    theme.parent.mkdir()
+    theme.write_text('primary: "#7a1f5c"\n', encoding="utf-8")
+    _until(browser, f"return window.briefgenPreview.html > {version}")
+    assert browser.execute_script(colour) == "rgb(122, 31, 92)"

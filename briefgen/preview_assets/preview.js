@@ -1,6 +1,5 @@
 // The preview's page: listens to the server's events and swaps each new render in.
-// html: a new web page, loaded behind the one shown and swapped in at the same scroll
-// position; pdf-start / pdf: the PDF being laid out, then ready with its findings;
+// html: a new web page, put in place of the one shown at the same scroll position; pdf-start / pdf: the PDF being laid out, then ready with its findings;
 // checks: the document's warnings; problem: a mistake in the content, shown over the last
 // good page until the next save.
 // window.briefgenPreview records what is shown and when (tests and benchmarks read it).
@@ -18,10 +17,12 @@
   const checksSummary = document.getElementById("checks-summary");
   const checksList = document.getElementById("checks-list");
   const shown = window.briefgenPreview = {
-    html: null, htmlAt: null, heardAt: null, pdf: null, pdfAt: null, problem: null,
+    html: null, htmlAt: null, heardAt: null, pdf: null, pdfAt: null, pdfSeconds: null,
+    problem: null,
     connected: false,
   };
   let current = null;  // the iframe shown
+  let latest = null;  // the newest page the server has announced
   let warnings = [];
   let findings = [];
   let pdfSummary = "";
@@ -65,17 +66,52 @@
       say(`Up to date · ${time()}`);
       return;
     }
-    if (current && Number(current.dataset.version) === data.version) {
+    if (current && Number(current.dataset.version) >= data.version) {
       say(`Up to date · ${time()}`);
       return;
     }
+    latest = data.version;
+    updateInPlace(data.version).then((done) => done || loadBehind(data.version));
+  }
+
+  function shownNow(version) {
+    current.dataset.version = version;
+    shown.html = version;
+    shown.htmlAt = Date.now();
+    say(`Up to date · ${time()}`);
+  }
+
+  // A page whose head (styles, fonts, title) is as before is updated in place: its body is
+  // swapped for the new one, which the browser lays out without reading the styles and
+  // fonts again, and the window keeps its place.
+  async function updateInPlace(version) {
+    const live = current && current.contentDocument;
+    if (!live || !live.body) return false;
+    const response = await fetch(`page.html?v=${version}`, {cache: "no-store"});
+    if (!response.ok) return false;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    if (version !== latest) return true;  // a newer page is on its way
+    if (page.head.innerHTML !== live.head.innerHTML) return false;
+    const win = current.contentWindow;
+    const [x, y] = [win.scrollX, win.scrollY];
+    for (const name of ["lang", "dir"]) {
+      live.documentElement.setAttribute(name, page.documentElement.getAttribute(name) || "");
+    }
+    live.body.replaceWith(live.adoptNode(page.body));
+    win.scrollTo(x, y);
+    shownNow(version);
+    return true;
+  }
+
+  // Otherwise the new page loads in a second frame behind the one shown, takes its scroll
+  // position once loaded, and the two are swapped: no flash, no jump.
+  function loadBehind(version) {
     const frame = document.createElement("iframe");
     frame.title = "The web page edition";
     frame.className = "incoming";
-    frame.dataset.version = data.version;
     frame.addEventListener("load", () => {
-      if (current && Number(current.dataset.version) > data.version) {
-        frame.remove();  // a newer page came in first
+      if (version !== latest) {
+        frame.remove();  // a newer page came in meanwhile
         return;
       }
       const old = current;
@@ -85,11 +121,9 @@
       frame.className = "shown";
       current = frame;
       if (old) old.remove();
-      shown.html = data.version;
-      shown.htmlAt = Date.now();
-      say(`Up to date · ${time()}`);
+      shownNow(version);
     }, {once: true});
-    frame.src = `page.html?v=${data.version}`;
+    frame.src = `page.html?v=${version}`;
     frames.append(frame);
   }
 
@@ -109,6 +143,7 @@
     pdfNote.hidden = true;
     shown.pdf = data.version;
     shown.pdfAt = Date.now();
+    shown.pdfSeconds = data.seconds;
     if (!wantsPage) say(`PDF up to date · ${time()}`);
   }
 
@@ -119,7 +154,7 @@
     say("The content has a mistake", "error");
   }
 
-  const events = new EventSource("events" + (wantsPdf ? "?pdf=1" : ""));
+  const events = new EventSource(`events?pdf=${wantsPdf ? 1 : 0}&page=${wantsPage ? 1 : 0}`);
   events.addEventListener("open", () => { shown.connected = true; });
   events.addEventListener("error", () => {
     shown.connected = false;
