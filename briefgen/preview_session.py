@@ -170,7 +170,7 @@ class Session:
         if any(lis.pdf for lis in listening):
             self.start_pdf(name, audience)
         if any(lis.page for lis in listening):  # let the browser have its page first
-            with contextlib.suppress(TimeoutError):
+            with contextlib.suppress(asyncio.TimeoutError):  # TimeoutError from 3.11
                 await asyncio.wait_for(self.documents[name].editions[audience].fetched.wait(),
                                        _FETCH_WAIT_S)
         async with self._lock:
