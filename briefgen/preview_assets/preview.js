@@ -1,7 +1,8 @@
 // The preview's page: listens to the server's events and swaps each new render in.
-// html: a new web page, put in place of the one shown at the same scroll position; pdf-start / pdf: the PDF being laid out, then ready with its findings;
-// checks: the document's warnings; problem: a mistake in the content, shown over the last
-// good page until the next save.
+// html: a new web page, put in place of the one shown at the same scroll position;
+// pdf-start / pdf: the PDF being laid out, then ready with its findings; checks: the
+// document's warnings; problem: a mistake in the content, shown over the last good page
+// until the next save.
 // window.briefgenPreview records what is shown and when (tests and benchmarks read it).
 (() => {
   "use strict";
@@ -71,7 +72,9 @@
       return;
     }
     latest = data.version;
-    updateInPlace(data.version).then((done) => done || loadBehind(data.version));
+    updateInPlace(data.version)
+      .then((done) => done || loadBehind(data.version))
+      .catch(() => loadBehind(data.version));
   }
 
   function shownNow(version) {
