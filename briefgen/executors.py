@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
+    from concurrent.futures import Executor, ProcessPoolExecutor
 
-__all__ = ["EXECUTORS", "available_cores", "check", "open_executor"]
+__all__ = ["EXECUTORS", "available_cores", "check", "open_executor", "stop_pool", "worker_signals"]
 
 EXECUTORS = ("local", "dask")
 CONNECT_TIMEOUT = "10s"
@@ -44,7 +44,16 @@ def open_executor(kind: str, jobs: int = 1, scheduler: str | None = None) -> Ite
             yield pool
 
 
-def _worker_signals() -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Drop a process pool's queued tasks and stop its running ones at once. The executor
+    has no public way to stop a running task, hence _processes."""
+    running = getattr(pool, "_processes", None) or {}  # shutdown() clears it
+    for process in list(running.values()):
+        process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def worker_signals() -> None:
     """Leave Ctrl-C to the parent, and let SIGTERM end a worker at once.
 
     A forked worker inherits the command line's handlers, which turn both signals into
@@ -58,17 +67,13 @@ def _worker_signals() -> None:
 def _local_pool(jobs: int) -> Iterator[Executor]:
     from concurrent.futures import ProcessPoolExecutor  # multiprocessing: 20 ms to import
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_signals)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=worker_signals)
     try:
         yield pool
     except BaseException:
-        # Interrupted or failed: drop the queued renders and stop the running ones, rather
-        # than wait seconds for layouts whose results nobody will write. The executor has
-        # no public way to stop a running task, hence _processes.
-        running = getattr(pool, "_processes", None) or {}  # shutdown() clears it
-        for process in list(running.values()):
-            process.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Interrupted or failed: rather than wait seconds for layouts whose results nobody
+        # will write.
+        stop_pool(pool)
         raise
     pool.shutdown()
 

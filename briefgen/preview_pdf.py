@@ -16,11 +16,11 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from .errors import BriefgenError
+from .executors import stop_pool, worker_signals
 from .tasks import Rendered, Task, run_task
 from .templates import TemplateSet
 
@@ -48,18 +48,17 @@ class PdfRenderer:
 
     def close(self) -> None:
         """Stop at once: a layout under way is of no use to anyone any more."""
-        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
-            process.terminate()  # no public way to stop a running task (executors.py)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        stop_pool(self._pool)
 
 
 def _warm_up(templates: TemplateSet) -> None:
-    """Leave Ctrl-C to the preview, give way to it, then lay out a page in every face once.
+    """Leave Ctrl-C to the preview (as a build's workers do), give way to it, then lay out
+    a page in every face once.
 
     Lower priority (nice 10): on a laptop's few cores, the page a save makes comes first
     and the PDF takes what is left, rather than the two slowing each other down.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_signals()
     with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows
         os.nice(10)
     from .fontfaces import faces_of

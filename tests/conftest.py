@@ -60,6 +60,17 @@ assert CHART != MINIMAL
 
 
 
+def long_report(path: Path, parts: int) -> Path:
+    """Write benchmarks/longreport.py's generated report of parts numbered parts to path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("longreport",
+                                                  ROOT / "benchmarks" / "longreport.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.write_report(path, parts)
+
+
 def need(tool: str) -> None:
     """Skip the calling test, with a reason, when a system tool is not installed."""
     if shutil.which(tool) is None:

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, long_report
 
 from briefgen import speedups
 
@@ -70,13 +70,7 @@ def test_the_pdf_is_the_same_with_and_without_them(tmp_path):
 
 def test_a_long_footnoted_report_is_the_same_with_and_without_them(tmp_path):
     """A generated report of 16 parts: 22 pages, one or two notes to a part."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("longreport",
-                                                  ROOT / "benchmarks" / "longreport.py")
-    longreport = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(longreport)
-    path = longreport.write_report(tmp_path / "long.yaml", 16)
+    path = long_report(tmp_path / "long.yaml", 16)
     mended = pdfs(tmp_path / "mended", [path], "-a", "academic")
     plain = pdfs(tmp_path / "plain", [path], "-a", "academic", mended=False)
     assert len(mended) == 1 and mended.keys() == plain.keys()
