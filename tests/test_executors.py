@@ -185,3 +185,31 @@ def test_the_cli_sends_a_batch_to_the_cluster(project, tmp_path, cluster, capsys
     assert "briefgen wrote 6 files" in out
     assert sorted(p.name for p in (tmp_path / "out" / "content-brief").iterdir()) == sorted(
         f"content-brief-{a}.{f}" for a in ("academic", "public") for f in ("pdf", "docx", "html"))
+
+
+# Python 3.11's exit hook checks that the pool's wake-up pipe is open, then writes to it;
+# the pool's thread may close it in between. Here the hook waits between the two, as a
+# busy machine might (it happened in CI), so only a pool whose thread has finished passes.
+RACE = """
+import concurrent.futures.process as process, sys, time
+from briefgen.executors import stop_pool, worker_signals
+def slow_wakeup(self):
+    if not self._closed:
+        time.sleep(0.3)
+        self._writer.send_bytes(b"")
+if __name__ == "__main__":
+    pool = process.ProcessPoolExecutor(1, initializer=worker_signals)
+    pool.submit(int).result()
+    pool.submit(time.sleep, 30)
+    stop_pool(pool)
+    process._ThreadWakeup.wakeup = slow_wakeup
+"""
+
+
+def test_a_stopped_pool_leaves_nothing_to_fail_at_exit(tmp_path):
+    script = tmp_path / "race.py"
+    script.write_text(RACE)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "OSError" not in done.stderr, done.stderr
