@@ -1,6 +1,7 @@
 """The `briefgen` command: a thin layer over the library.
 
-Exit codes: 0 success, 1 content errors, 2 usage errors, 130 interrupted.
+Exit codes: 0 success, 1 content errors (and edits review cannot bring back), 2 usage
+errors, 130 interrupted.
 Heavy modules (WeasyPrint, python-docx, rich) are imported only by the commands that
 use them, so `briefgen --help` and `briefgen validate` start quickly.
 """
@@ -15,6 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
+from . import cli_review
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 from .executors import EXECUTORS
 from .version import __version__
@@ -123,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
 
     audiences = commands.add_parser("audiences", help="list audience profiles")
     audiences.add_argument("--templates", "-t", action="append", default=[], metavar="DIR")
+    cli_review.add_parser(commands)
     return parser
 
 
@@ -200,7 +203,8 @@ def _main(argv: list[str] | None) -> int:
             return 0
         logging.basicConfig(level=logging.WARNING, format="briefgen: %(message)s")
         return {"build": _build, "preview": _preview, "validate": _validate, "new": _new,
-                "schema": _schema, "audiences": _audiences}[args.command](args)
+                "schema": _schema, "audiences": _audiences,
+                "review": cli_review.run}[args.command](args)
     except ContentError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)

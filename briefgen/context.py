@@ -68,12 +68,14 @@ def _block_item(r: InlineRenderer, item: BlockItem) -> Markup | dict[str, Any]:
 
 def _section(r: InlineRenderer, section: SectionView) -> dict[str, Any]:
     """Render one section: title, lead, body, then its blocks or its recommendations."""
-    lead, body = r.maybe(section.lead), r.blocks(section.body)
+    at = f"sections.{section.id}"
+    lead, body = r.maybe(section.lead), r.blocks(section.body, f"{at}.body")
     return {
         "id": section.id, "title": r.plain(section.title), "number": section.number,
         "lead": lead, "body": body,
         "blocks": [_block(r, block) for block in section.blocks],
-        "items": [{"number": item.number, "title": r.plain(item.title), "text": r.blocks(item.text),
+        "items": [{"number": item.number, "title": r.plain(item.title),
+                   "text": r.blocks(item.text, f"{at}.items.{item.number - 1}.text"),
                    "actors": [r.plain(actor) for actor in item.actors],
                    "horizon": item.horizon, "priority": item.priority,
                    "cost": r.maybe(item.cost), "risk": r.maybe(item.risk),
@@ -97,7 +99,7 @@ def _render_in_reading_order(r: InlineRenderer, view: DocumentView) -> dict[str,
     rendered: dict[str, Any] = {}
     for part in view.reading_order:
         if part in ("summary", "bottom_line"):
-            out[part] = r.blocks(getattr(view, part))
+            out[part] = r.blocks(getattr(view, part), part)
         elif part == "key_messages":
             out[part] = [r.run(message) for message in view.key_messages]
         elif part == "watch":
@@ -105,7 +107,7 @@ def _render_in_reading_order(r: InlineRenderer, view: DocumentView) -> dict[str,
         elif part == "assessment" and view.assessment is not None:
             out[part] = {"strengths": [r.run(s) for s in view.assessment.strengths],
                          "gaps": [r.run(g) for g in view.assessment.gaps],
-                         "verdict": r.blocks(view.assessment.verdict)}
+                         "verdict": r.blocks(view.assessment.verdict, "assessment.verdict")}
         elif part in sections:
             rendered[part] = _section(r, sections[part])
     out["sections"] = [rendered[s.id] for s in view.sections]

@@ -41,11 +41,14 @@ def is_skipped_folder(folder: Path) -> bool:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    """The *.yaml files below folder, sorted, leaving out the folders is_skipped_folder names."""
+    """The *.yaml files below folder, sorted, leaving out the folders is_skipped_folder names
+    and review logs."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not is_skipped_folder(Path(root, d))]
-        found += [Path(root, name) for name in files if name.endswith(".yaml")]
+        # NAME.review.yaml: the comments `briefgen review` keeps beside a document.
+        found += [Path(root, name) for name in files
+                  if name.endswith(".yaml") and not name.endswith(".review.yaml")]
     return sorted(found)
 
 

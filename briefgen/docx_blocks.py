@@ -16,7 +16,7 @@ from lxml.etree import _Element
 from .docx_bidi import direction_of, set_direction
 from .docx_fields import TOC_FIELD, begin_field, end_field
 from .docx_images import add_picture
-from .docx_links import Bookmarks
+from .docx_links import MARK_PREFIX, Bookmarks
 from .docx_runs import RunWriter
 from .docx_styles import BLOCK_TAGS, BODY_TAGS, PARAGRAPH_TAGS, ROLES, STYLES, StyleBook
 from .docx_tables import add_table
@@ -45,6 +45,7 @@ class BlockWriter:
         self.runs.direction = direction
         self.text_width = text_width
         self.bookmarks = Bookmarks()
+        self.marks: list[str] = []  # data-src of mark _bg<n> at n - 1 (provenance)
         self.pending_ids: list[str] = []  # ids of elements still waiting for a paragraph
         self.written: list[Any] = []  # body paragraphs in order, for keep-together groups
         self.break_next = False  # a page break waits for the next paragraph (page_break)
@@ -142,6 +143,7 @@ class BlockWriter:
         self._direct(paragraph, cell)
         self.runs.children(paragraph, cell)
         trim_trailing_space(paragraph)
+        self._mark(paragraph, cell)
 
     def new_paragraph(self, style: str) -> Any:
         """Append an empty body paragraph in style, bookmarked with the ids waiting."""
@@ -162,7 +164,15 @@ class BlockWriter:
         self._direct(paragraph, el)
         self.runs.children(paragraph, el)
         trim_trailing_space(paragraph)
+        self._mark(paragraph, el)
         return paragraph
+
+    def _mark(self, paragraph: Any, el: _Element) -> None:
+        """Mark the paragraph with the field it was made from (data-src), for review."""
+        src = el.get("data-src")
+        if src:
+            self.marks.append(src)
+            self.bookmarks.add(paragraph, f"{MARK_PREFIX}{len(self.marks)}", name=True)
 
     def _direct(self, paragraph: Any, el: _Element) -> None:
         """Give paragraph el's direction if it is not the page's (dir="ltr" in Urdu)."""

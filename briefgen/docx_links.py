@@ -11,7 +11,11 @@ from docx.oxml.ns import qn
 
 from .docx_text import xml_safe
 
-__all__ = ["Bookmarks", "add_hyperlink", "bookmark_name", "is_internal"]
+__all__ = ["MARK_PREFIX", "Bookmarks", "add_hyperlink", "bookmark_name", "is_internal"]
+
+# The hidden bookmarks (a leading underscore: Word lists them only on request) that say
+# which field a paragraph was made from: _bg1, _bg2, … (provenance, review).
+MARK_PREFIX = "_bg"
 
 
 def bookmark_name(ident: str) -> str:
@@ -27,12 +31,13 @@ class Bookmarks:
         """Start with no bookmark; Word's ids only need to be unique."""
         self._count = 0
 
-    def add(self, paragraph: Any, ident: str) -> None:
-        """Bookmark the whole paragraph under the name of the HTML id ident."""
+    def add(self, paragraph: Any, ident: str, name: bool = False) -> None:
+        """Bookmark the paragraph, to its end so far, under the name of the HTML id ident
+        (name: ident is the bookmark's name)."""
         self._count += 1
         start = OxmlElement("w:bookmarkStart")
         start.set(qn("w:id"), str(self._count))
-        start.set(qn("w:name"), bookmark_name(ident))
+        start.set(qn("w:name"), ident if name else bookmark_name(ident))
         end = OxmlElement("w:bookmarkEnd")
         end.set(qn("w:id"), str(self._count))
         properties = paragraph._p.pPr

@@ -209,30 +209,53 @@ class InlineRenderer:
             return None
         return self.attribution(nodes) if source else self.run(nodes)
 
-    def blocks(self, blocks: list[Block]) -> Markup:
-        """Render block nodes, one per line."""
-        return Markup("\n").join(self.block(b) for b in blocks)
+    def blocks(self, blocks: list[Block], src: str | None = None) -> Markup:
+        """Render block nodes, one per line.
 
-    def block(self, block: Block) -> Markup:
+        src: the field's path ("sections.history.body"). On the screen page (which Word is
+        written from) each paragraph, heading and list item of text then carries
+        data-src="<path>/<n>", n counting them in order: the Word file marks each with
+        where it came from, for `briefgen review` (review_units).
+        """
+        units = _Units(src if self.medium == "screen" else None)
+        return Markup("\n").join(self.block(b, units) for b in blocks)
+
+    def block(self, block: Block, units: _Units | None = None) -> Markup:
         """Render one block node: a paragraph, heading, block quote or list."""
+        units = units or _Units(None)
         if isinstance(block, Para):
-            return Markup("<p>%s</p>") % self.run(block.children)
+            return Markup("<p%s>%s</p>") % (units.next(), self.run(block.children))
         if isinstance(block, Heading):
-            return Markup("<h3>%s</h3>") % self.run(block.children)
+            return Markup("<h3%s>%s</h3>") % (units.next(), self.run(block.children))
         if isinstance(block, BlockQuote):
-            return Markup("<blockquote>%s</blockquote>") % self.blocks(block.children)
+            return Markup("<blockquote>%s</blockquote>") % Markup("\n").join(
+                self.block(b, units) for b in block.children)
         if isinstance(block, ListBlock):
             tag = "ol" if block.ordered else "ul"
-            items = Markup("").join(Markup("<li>%s</li>") % self._item(item)
-                                    for item in block.items)
+            items = Markup("").join(self._item(item, units) for item in block.items)
             return Markup(f"<{tag}>%s</{tag}>") % items
         raise TypeError(f"unknown block node {block!r}")
 
-    def _item(self, blocks: list[Block]) -> Markup:
+    def _item(self, blocks: list[Block], units: _Units) -> Markup:
         # A list item of one paragraph is written without <p>, as a tight list.
         if len(blocks) == 1 and isinstance(blocks[0], Para):
-            return self.run(blocks[0].children)
-        return self.blocks(blocks)
+            return Markup("<li%s>%s</li>") % (units.next(), self.run(blocks[0].children))
+        return Markup("<li>%s</li>") % Markup("\n").join(self.block(b, units) for b in blocks)
+
+
+class _Units:
+    """Numbers the paragraphs of text of one field, as markdown-it meets their inline
+    content (review_units counts the same way in the source)."""
+
+    def __init__(self, src: str | None) -> None:
+        self.src, self.count = src, 0
+
+    def next(self) -> Markup:
+        """The data-src attribute of the next paragraph of text ('' without a path)."""
+        if self.src is None:
+            return Markup("")
+        self.count += 1
+        return Markup(' data-src="%s/%d"') % (self.src, self.count - 1)
 
 
 def _call_key(group: list[Inline]) -> tuple | None:

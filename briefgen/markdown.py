@@ -40,7 +40,7 @@ from .docmodel import (
     XRef,
 )
 
-__all__ = ["UNCITED", "XREF_PREFIXES", "parse"]
+__all__ = ["UNCITED", "XREF_PREFIXES", "parse", "text_blocks"]
 
 XREF_PREFIXES = ("tbl:", "fig:")  # [@tbl:id] and [@fig:id] point at a table or figure
 
@@ -120,6 +120,24 @@ def parse(text: str, quotes: str = "“”‘’") -> Parsed:
     converter = _Converter(mentions, notes)
     blocks = converter.blocks(body)
     return Parsed(blocks, mentions, converter.depth, converter.deepest_line)
+
+
+def text_blocks(text: str) -> list[tuple[str, int, int]]:
+    """The paragraphs of text of a Markdown string, in the order `inlines` numbers them
+    for review marks: each as (its Markdown, first line, end line) within text.
+
+    A paragraph, heading or list item's text, or a code block; a paragraph that holds only
+    an uncited marker prints nothing and is left out, as parse leaves it out.
+    """
+    body, _ = _split_footnotes(_parser("“”‘’").parse(text, {}))
+    out = []
+    for tok in body:
+        if tok.type == "inline" and tok.map:
+            if UNCITED.sub("", tok.content).strip():
+                out.append((tok.content, tok.map[0], tok.map[1]))
+        elif tok.type in ("fence", "code_block") and tok.map:
+            out.append((tok.content.rstrip("\n"), tok.map[0], tok.map[1]))
+    return out
 
 
 def _split_footnotes(tokens: list[Token]) -> tuple[list[Token], dict[int, list[Token]]]:

@@ -94,6 +94,9 @@ def render_docx(html: str, view: DocumentView, reference: Path,
         add_watermark(document, xml_safe(view.labels["draft"]), font="Inter")
     finish(document, extras)  # settings, contents' page numbers, fonts (docx_settings)
     drop_leftovers(document)  # first: the reference's custom properties give way to ours
+    if view.origin is not None and writer.marks:
+        from .provenance import add_record
+        add_record(document, view, writer.marks)  # after: the reference's custom XML goes
     set_properties(document, view, _page_meta(body))
     # Saved to memory, not to the output file: a save that fails halfway leaves nothing
     # behind, and the pipeline writes the finished bytes atomically.

@@ -31,6 +31,7 @@ from .view_model import (
     DocumentView,
     EntryView,
     FigureView,
+    Origin,
     QuoteView,
     RecommendationView,
     ReferenceView,
@@ -143,6 +144,7 @@ def build_view(doc: LoadedDocument, audience: AudienceProfile, labels: dict[str,
         has_notes=has_notes, xrefs=numbering.xrefs, charts=numbering.charts,
         opening=opening, bottom_line=bottom_line, watch=watch,
         unglossed=tuple(words.unknown.items()),
+        origin=Origin(doc.path.name, doc.source.lines, model),
     )
 
 

@@ -16,8 +16,8 @@ from .models import Author, Book, Meta, Reference
 from .profiles import AudienceProfile
 
 __all__ = ["AssessmentView", "BlockItem", "BlockView", "DocumentView", "EntryView",
-           "FigureView", "QuoteView", "RecommendationView", "ReferenceView", "SectionView",
-           "TableView", "XRefTarget", "reading_order"]
+           "FigureView", "Origin", "QuoteView", "RecommendationView", "ReferenceView",
+           "SectionView", "TableView", "XRefTarget", "reading_order"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,14 @@ class SectionView:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """The file a view was made from, as the Word file's provenance record names it."""
+    file: str  # the YAML file's name
+    lines: list[str]  # its text, for the digest
+    model: Any  # the validated document, whose string values the record keeps
+
+
+@dataclass(frozen=True)
 class DocumentView:
     """One edition of a document: everything its page and its Word file show."""
     kind: str
@@ -154,6 +162,7 @@ class DocumentView:
     watch: list[list[Inline]] = field(default_factory=list)  # "What to watch", if shown
     # Abbreviations the glossary lacks, in an edition that spells them out: (word, path).
     unglossed: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+    origin: Origin | None = None
 
     @property
     def reading_order(self) -> list[str]:

@@ -1,0 +1,168 @@
+"""Where a Word file's text came from: the record `briefgen review` reads back.
+
+Each paragraph the Word writer makes from a field carries a hidden bookmark, a mark
+(`_bg1`, `_bg2`, …; docx_blocks), and the file holds one custom XML part that says, for
+each mark, the field's path (`sections.history.body/2`: the body's third paragraph of
+text) and the text the paragraph and its notes had when it was built; for each field
+marked, its value in the YAML as it was then; and the document, edition, file name and a
+digest of the YAML the file was built from. Word and LibreOffice keep both bookmarks and
+custom XML parts when people edit. The part holds the document's data, never the YAML's
+comments (which may hold notes not meant for readers of the Word file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lxml import etree
+
+from .docx_text import xml_safe
+
+if TYPE_CHECKING:
+    from .view_model import DocumentView
+
+__all__ = ["NS", "Provenance", "add_provenance", "add_record", "read_provenance", "source_digest",
+           "value_at", "parse_src"]
+
+NS = "urn:briefgen:provenance"
+# Named as Word names custom XML parts; LibreOffice keeps one only with its properties part
+# (a datastore item), which Word writes beside every custom XML part too.
+PART, PROPS = "/customXml/item1.xml", "/customXml/itemProps1.xml"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
+PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXmlProps"
+PROPS_TYPE = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+ITEM_ID = "{5B1E6C2A-8F3D-4E7B-9A21-B2E1EF0C0D01}"  # one for every record: the same bytes
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a Word file says about its making: by mark, (path, unit) and the text built."""
+    file: str  # the YAML file's name
+    document: str  # the document's output name ("pakistan-russia-brief")
+    edition: str  # the audience
+    digest: str  # source_digest of the YAML it was built from
+    # mark -> (path, unit or None, text, the text of each of its notes in order)
+    marks: dict[str, tuple[str, int | None, str, tuple[str, ...]]]
+    values: dict[str, str]  # path -> the field's value in the YAML, as built
+    loose: tuple[str, ...] = ()  # the text of each paragraph in no mark (labels, headings)
+
+
+def source_digest(lines: Iterable[str]) -> str:
+    """A digest of a YAML file's text, by lines (so a change of line endings is none)."""
+    return "sha256:" + hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+def parse_src(src: str) -> tuple[tuple[str | int, ...], int | None]:
+    """'sections.history.body/2' -> (('sections', 'history', 'body'), 2)."""
+    path, _, unit = src.partition("/")
+    keys = tuple(int(k) if k.isdigit() else k for k in path.split("."))
+    return keys, int(unit) if unit else None
+
+
+def value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at path in a model (attributes), a mapping or a list; None if none."""
+    for key in path:
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        elif isinstance(data, Mapping):
+            data = data.get(key)
+        else:
+            data = getattr(data, key, None)
+        if data is None:
+            return None
+    return data
+
+
+def add_provenance(document: Any, record: Provenance) -> None:
+    """Add the record to a python-docx document as its own custom XML part."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    root = etree.Element(f"{{{NS}}}provenance", nsmap={None: NS}, version="1",
+                         file=record.file, document=record.document, edition=record.edition,
+                         digest=record.digest)
+    for name, (path, unit, text, notes) in record.marks.items():
+        mark = etree.SubElement(root, f"{{{NS}}}mark", name=name,
+                                src=path if unit is None else f"{path}/{unit}")
+        mark.text = xml_safe(text)
+        for note in notes:
+            etree.SubElement(mark, f"{{{NS}}}note").text = xml_safe(note)
+    for path, value in record.values.items():
+        etree.SubElement(root, f"{{{NS}}}value", path=path).text = xml_safe(value)
+    for text in record.loose:
+        etree.SubElement(root, f"{{{NS}}}loose").text = xml_safe(text)
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package = document.part.package
+    part = Part(PackURI(PART), "application/xml", blob, package)
+    props = etree.Element(f"{{{DATASTORE}}}datastoreItem", nsmap={"ds": DATASTORE})
+    props.set(f"{{{DATASTORE}}}itemID", ITEM_ID)
+    refs = etree.SubElement(props, f"{{{DATASTORE}}}schemaRefs")
+    etree.SubElement(refs, f"{{{DATASTORE}}}schemaRef").set(f"{{{DATASTORE}}}uri", NS)
+    part.relate_to(Part(PackURI(PROPS), PROPS_TYPE, etree.tostring(
+        props, xml_declaration=True, encoding="UTF-8", standalone=True), package), PROPS_REL)
+    document.part.relate_to(part, REL)
+
+
+def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
+    """Add the record of a Word file just written from view: marks[n - 1] is the data-src
+    of mark _bg<n> (docx_blocks)."""
+    from .docx_links import MARK_PREFIX
+    from .review_wordml import accepted_text, walk_body
+
+    origin, found = view.origin, walk_body(document.element.body)
+    notes = _note_texts(document)
+    loose = (accepted_text(p.segments, _ALL).strip() for p in found.loose)
+    record = Provenance(origin.file, view.name, view.audience.name,
+                        source_digest(origin.lines), {}, {}, tuple(filter(None, loose)))
+    for number, src in enumerate(marks, start=1):
+        keys, unit = parse_src(src)
+        path = src.partition("/")[0]
+        segments = found.marks.get(f"{MARK_PREFIX}{number}", ())
+        record.marks[f"{MARK_PREFIX}{number}"] = (
+            path, unit, accepted_text(segments, _ALL),
+            tuple(notes.get(s.note, "") for s in segments if s.note))
+        value = value_at(origin.model, keys)
+        if isinstance(value, str):
+            record.values.setdefault(path, value)
+    add_provenance(document, record)
+
+
+def _note_texts(document: Any) -> dict[str, str]:
+    """The text of each footnote of the document, by its id."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from .review_wordml import accepted_text, story_segments
+
+    parts = [rel.target_part for rel in document.part.rels.values()
+             if rel.reltype == RT.FOOTNOTES and not rel.is_external]
+    if not parts or not hasattr(parts[0], "element"):
+        return {}
+    return {note.get(qn("w:id")): accepted_text(story_segments(note)[0], _ALL)
+            for note in parts[0].element.iter(qn("w:footnote"))}
+
+
+def _ALL(change: Any) -> bool:  # noqa: N802 - a policy: every change in (none in a new file)
+    return True
+
+
+def read_provenance(blob: bytes) -> Provenance:
+    """Read the record from the part's bytes (ValueError if it is not one)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(blob, parser)
+    if root.tag != f"{{{NS}}}provenance" or root.get("version") != "1":
+        raise ValueError("not a briefgen provenance record of a version this briefgen reads")
+    marks = {}
+    for mark in root.iter(f"{{{NS}}}mark"):
+        path, _, unit = mark.get("src", "").partition("/")
+        notes = tuple(note.text or "" for note in mark.iter(f"{{{NS}}}note"))
+        marks[mark.get("name", "")] = (path, int(unit) if unit else None, mark.text or "",
+                                       notes)
+    values = {v.get("path", ""): v.text or "" for v in root.iter(f"{{{NS}}}value")}
+    loose = tuple(v.text or "" for v in root.iter(f"{{{NS}}}loose"))
+    return Provenance(root.get("file", ""), root.get("document", ""), root.get("edition", ""),
+                      root.get("digest", ""), marks, values, loose)

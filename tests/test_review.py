@@ -1,0 +1,364 @@
+"""`briefgen review`: an editor's Word edits and comments come back into the YAML.
+
+Each test builds the example brief's Word file, edits it as Word writes edits (raw
+WordprocessingML, tests/word_edits.py) or through LibreOffice, runs the command as a user
+does, and checks the exact YAML that results, what was reported, and where.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import EXAMPLE
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from word_edits import W, WordEdits, runs_with_words
+
+from briefgen.cli import main
+from briefgen.provenance import read_provenance
+
+EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project holding the example brief, with its academic and policymaker Word files."""
+    root = tmp_path_factory.mktemp("review") / "project"
+    folder = root / "content" / "pakistan-russia"
+    folder.mkdir(parents=True)
+    shutil.copy(EXAMPLE, folder / "brief.yaml")
+    shutil.copy(EXAMPLE.with_name("logo.png"), folder / "logo.png")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    done = subprocess.run([sys.executable, "-m", "briefgen", "build", "-f", "docx", "-a",
+                           "academic,policymaker", "-q"], cwd=root, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the built project, as the working folder."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return root
+
+
+DOC = Path("content/pakistan-russia/brief.yaml")
+OUT = Path("build/pakistan-russia-brief")
+
+
+def docx(edition: str) -> Path:
+    return OUT / f"pakistan-russia-brief-{edition}.docx"
+
+
+def mark(path: Path, src: str) -> str:
+    """The mark of the paragraph made from src ("summary/0", "key_messages.1") in path."""
+    with zipfile.ZipFile(path) as package:
+        record = read_provenance(package.read("customXml/item1.xml"))
+    for name, (field, unit, _, _) in record.marks.items():
+        if (field if unit is None else f"{field}/{unit}") == src:
+            return name
+    raise KeyError(src)
+
+
+def review(*args: str, capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
+    code = main(["review", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def editor_round(path: Path) -> WordEdits:
+    """The round of edits the issue describes, on the academic edition."""
+    edits = WordEdits(path)
+    edits.replace(mark(path, "key_messages.1"), "strongest", "closest")
+    edits.insert(mark(path, "sections.history.body/0"), "ambassador arrived", " in Karachi",
+                 author="Ben Adviser")
+    edits.retype(mark(path, "sections.recommendations.lead"), "solid", "firm")
+    edits.comment(mark(path, "sections.history.body/1"), "warmer spells", "Which years?",
+                  reply=("Sam Author", "1958 and 1965."))
+    return edits
+
+
+EDITED = [("strongest link", "closest link"),
+          ("ambassador arrived in 1949", "ambassador arrived in Karachi in 1949"),
+          ("sees a solid foundation", "sees a firm foundation")]
+
+
+def expected(text: str, changes: list[tuple[str, str]]) -> str:
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+def test_tracked_changes_and_comments_come_back_into_the_yaml(project, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+
+    code, out, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 0, out + err
+    assert DOC.read_text(encoding="utf-8") == expected(original, EDITED)
+    line = original[:original.index("strongest link")].count("\n") + 1
+    assert f"{DOC}:{line}: key_messages.1: Security is the [-strongest-]{{+closest+}} link" \
+        in out
+    assert "inserted by Ben Adviser on 2026-11-30 (accepted): “in Karachi”" in out
+    assert "changed without tracking: “solid” → “firm”" in out
+    assert f"wrote 3 fields into {DOC}" in out
+
+    log = yaml.safe_load(Path("content/pakistan-russia/brief.review.yaml").read_text())
+    (comment,) = log[0]["comments"]
+    assert comment["field"] == "sections.history.body, paragraph 2"
+    assert comment["line"] == original[:original.index("  history:")].count("\n") + 9
+    assert (comment["author"], comment["text"], comment["anchor"]) == \
+        ("Ada Editor", "Which years?", "warmer spells")
+    assert [(r["author"], r["text"]) for r in comment["replies"]] == \
+        [("Sam Author", "1958 and 1965.")]
+
+    # The rebuilt Word file shows the edited text, and no tracked change is left.
+    assert main(["build", "-f", "docx", "-a", "academic", "-q"]) == 0
+    with zipfile.ZipFile(docx("academic")) as package:
+        body = package.read("word/document.xml").decode()
+    assert "closest link" in body and "firm foundation" in body and "in Karachi" in body
+    assert "<w:ins " not in body and "<w:del " not in body
+    capsys.readouterr()
+    code, out, _ = review(str(docx("academic")), capsys=capsys)
+    assert code == 0 and "nothing to change" in out and "\n" + str(DOC) not in out
+
+
+def test_pending_changes_wait_for_a_choice_of_authors(project, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", capsys=capsys)
+    assert code == 0
+    assert DOC.read_text(encoding="utf-8") == expected(original, EDITED[2:])  # untracked only
+    assert "(pending): “closest”" in out and "pass --accept-all" in out
+
+    shutil.copy(project / DOC, project / "untracked.yaml")
+    code, out, _ = review("edited.docx", "--apply", "--accept-author", "ben adviser",
+                          capsys=capsys)
+    assert DOC.read_text(encoding="utf-8") == expected(original, EDITED[1:])
+    assert "inserted by Ada Editor on 2026-11-30 (pending): “closest”" in out
+
+
+def test_edits_it_cannot_place_are_reported_where_they_are(project, capsys):
+    path = docx("academic")
+    original = DOC.read_text(encoding="utf-8")
+    edits = WordEdits(path)
+    edits.add_paragraph(mark(path, "sections.history.body/2"), "A paragraph nobody wrote.")
+    edits.delete_paragraph(mark(path, "sections.strategic.body/1"))
+    edits.replace(mark(path, "sections.history.title"), "From distance", "Far")
+    edits.replace(mark(path, "sections.economic.tables.0.caption"), "Table 2.", "Tab. 2.")
+    edits.save(Path("edited.docx"))
+
+    code, out, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1, out + err
+    lines = original.splitlines()
+    history_body = lines.index("    body: |", lines.index("  history:")) + 1
+    strategic_body = lines.index("    body: |", lines.index("  strategic:")) + 1
+    assert re.search(f"{DOC}:{history_body} \\(paragraph \\d+, after sections.history.body, "
+                     "paragraph 3\\): “A paragraph nobody wrote.” is not text briefgen wrote "
+                     "from a field", out)
+    assert f"{DOC}:{strategic_body} (sections.strategic.body, paragraph 2): this paragraph " \
+        "is gone from the Word file" in out
+    assert "sections.economic.tables.0.caption: " in out
+    assert "not brought back (unplaceable): cannot change “Table”: briefgen wrote these " \
+        "words" in out
+    # What could be placed went in; nothing else changed.
+    assert DOC.read_text(encoding="utf-8") == expected(
+        original, [('title: "From distance to rapprochement"',
+                    'title: "Far to rapprochement"')])
+    assert "briefgen: 3 edits to bring back by hand" in err
+
+
+def test_a_field_changed_on_both_sides_is_a_conflict(project, capsys):
+    path = docx("policymaker")
+    edits = WordEdits(path)
+    edits.retype(mark(path, "key_messages.1"), "strongest", "closest")
+    edits.retype(mark(path, "sections.recommendations.lead"), "solid", "firm")
+    edits.save(Path("edited.docx"))
+    meanwhile = expected(DOC.read_text(encoding="utf-8"),
+                         [("strongest link", "main link")])
+    DOC.write_text(meanwhile, encoding="utf-8")
+
+    code, out, _ = review("edited.docx", "--apply", capsys=capsys)
+    assert code == 1
+    assert "the YAML has changed since it was built" in out
+    assert "not brought back (conflict): the YAML's value changed too" in out
+    assert DOC.read_text(encoding="utf-8") == expected(meanwhile, EDITED[2:])
+
+
+def test_notes_and_moves_are_reported_not_dropped(project, capsys):
+    path = docx("academic")
+    edits = WordEdits(path)
+    edits.move_after(mark(path, "sections.history.body/0"), mark(path, "sections.history.body/1"))
+    notes = zipfile.ZipFile(path).read("word/footnotes.xml").decode()
+    assert "Evolving Nature" in notes
+    edits.parts["word/footnotes.xml"] = notes.replace("Evolving Nature", "Changing Nature",
+                                                      1).encode()
+    edits.save(Path("edited.docx"))
+    code, out, _ = review("edited.docx", capsys=capsys)
+    assert code == 1
+    assert "[-Evolving-]{+Changing+} Nature" in out and "notes are not brought back" in out
+
+
+def test_json_report_for_other_tools(project, capsys):
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    code, out, _ = review("edited.docx", "--json", "--accept-all", capsys=capsys)
+    report = json.loads(out)
+    assert code == 0 and report["applied"] is False and report["edition"] == "academic"
+    by_field = {p["field"]: p for p in report["paragraphs"]}
+    assert by_field["key_messages.1"]["tracked"][1] == {
+        "kind": "inserted", "author": "Ada Editor", "date": "2026-11-30T10:00:00Z",
+        "text": "closest", "state": "accepted"}
+    assert by_field["sections.recommendations.lead"]["untracked"] == [
+        {"old": "solid", "new": "firm"}]
+    assert report["comments"][0]["replies"][0]["text"] == "1958 and 1965."
+    assert "closest link" in report["values"]["key_messages.1"]
+
+
+def test_a_word_file_from_elsewhere_is_a_usage_error(project, tmp_path, capsys):
+    import docx as python_docx
+
+    python_docx.Document().save(tmp_path / "plain.docx")
+    code, _, err = review(str(tmp_path / "plain.docx"), capsys=capsys)
+    assert code == 2 and "has no record of its source" in err
+    (tmp_path / "text.docx").write_text("not a zip")
+    code, _, err = review(str(tmp_path / "text.docx"), capsys=capsys)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_nothing_is_written_when_the_result_does_not_validate(project, capsys):
+    path = docx("policymaker")
+    original = DOC.read_text(encoding="utf-8")
+    edits = WordEdits(path)
+    edits.retype(mark(path, "meta.title"), "Pakistan and Russia", "Pakistan 😀 and Russia")
+    edits.retype(mark(path, "sections.recommendations.lead"), "solid", "firm")
+    edits.save(Path("edited.docx"))
+    code, _, err = review("edited.docx", "--apply", capsys=capsys)
+    assert code == 1
+    assert f"{DOC}:8:20: meta.title: after the review's changes: character '😀'" in err
+    assert DOC.read_text(encoding="utf-8") == original
+    assert not list(DOC.parent.glob(".brief.*"))  # the trial file is gone too
+
+
+def test_the_review_log_is_no_document(project, capsys):
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    assert review("edited.docx", "--apply", capsys=capsys)[0] == 0
+    assert Path("content/pakistan-russia/brief.review.yaml").is_file()
+    assert main(["validate"]) == 0
+    assert "1 document valid" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_an_edit_saved_again_by_libreoffice_comes_back_the_same(project, tmp_path, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    editor_round(docx("academic")).save(tmp_path / "edited.docx")
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                           "--convert-to", "docx", "--outdir", str(tmp_path / "lo"),
+                           str(tmp_path / "edited.docx")], capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    code, out, _ = review(str(tmp_path / "lo" / "edited.docx"), "--apply", "--accept-all",
+                          capsys=capsys)
+    assert code == 0, out
+    assert DOC.read_text(encoding="utf-8") == expected(original, EDITED)
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed")
+def test_pandoc_reads_the_same_changes(project, tmp_path):
+    edited = editor_round(docx("academic")).save(tmp_path / "edited.docx")
+
+    def text(mode: str) -> str:
+        return subprocess.run(["pandoc", f"--track-changes={mode}", "-t", "plain",
+                               "--wrap=none", str(edited)], capture_output=True, text=True,
+                              check=True).stdout
+
+    assert "closest link" in text("accept") and "strongest link" in text("reject")
+    assert "arrived in Karachi in 1949" in text("accept")
+    assert "firm foundation" in text("reject")  # untracked: in both readings
+
+
+def test_marks_cover_the_fields_a_reader_edits(project):
+    """Every paragraph of the Word file made from a field is marked with it."""
+    with zipfile.ZipFile(docx("academic")) as package:
+        record = read_provenance(package.read("customXml/item1.xml"))
+        body = package.read("word/document.xml").decode()
+    fields = {path for path, *_ in record.marks.values()}
+    assert {"meta.title", "summary", "key_messages.0", "sections.history.lead",
+            "sections.history.body", "sections.recommendations.items.0.text",
+            "sections.history.tables.0.rows.0.2",
+            "sections.strategic.quotes.0.text"} <= fields
+    assert body.count('w:name="_bg') == len(record.marks)
+    assert W in body
+
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=9)
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_edit_of_any_field_comes_back_or_is_reported(built, tmp_path_factory, data):
+    """For random edits of random fields: `review --apply` then `build` gives the Word file
+    the editor made, paragraph for paragraph; or the edit is reported, the YAML untouched."""
+    from briefgen.review_docx import read_edited
+    from briefgen.review_text import word_diff
+
+    root = tmp_path_factory.mktemp("prop") / "project"
+    shutil.copytree(built, root)
+    os.chdir(root)
+    path = docx("policymaker")
+    with zipfile.ZipFile(path) as package:
+        record = read_provenance(package.read("customXml/item1.xml"))
+    edits = WordEdits(path)
+    name = data.draw(st.sampled_from(sorted(
+        m for m in record.marks if runs_with_words(edits.paragraph(m)))))
+    run = data.draw(st.sampled_from(runs_with_words(edits.paragraph(name))))
+    text = run.find(f"{{{W}}}t").text
+    words = [m.group() for m in re.finditer(r"[^\W_]+", text)]
+    word = data.draw(st.sampled_from(words))
+    new = data.draw(WORDS)
+    how = data.draw(st.sampled_from(["retype", "replace", "insert", "delete"]))
+    run.find(f"{{{W}}}t").text = text.replace(word, f"\ue000{word}\ue000", 1)  # one place only
+    marker = f"\ue000{word}\ue000"
+    if how == "retype":
+        edits.retype(name, marker, new)
+    elif how == "replace":
+        edits.replace(name, marker, new)
+    elif how == "insert":
+        edits.insert(name, marker, f" {new}")
+    else:
+        edits.replace(name, marker, "")
+    for t in edits.paragraph(name).iter(f"{{{W}}}t", f"{{{W}}}delText"):
+        t.text = (t.text or "").replace("\ue000", "")
+    edits.save(Path("edited.docx"))
+    edited = read_edited(Path("edited.docx").read_bytes())
+    wanted = "".join(s.text for s in edited.marks[name] if not s.change
+                     or s.change.kind == "insert")
+    before = DOC.read_text(encoding="utf-8")
+
+    code = main(["review", "edited.docx", "--apply", "--accept-all", "--json"])
+    field, unit = record.marks[name][:2]
+    if code == 1:  # reported: words briefgen wrote, or the whole text deleted
+        assert DOC.read_text(encoding="utf-8") == before
+        return
+    assert code == 0
+    assert main(["build", "-f", "docx", "-a", "policymaker", "-q"]) == 0
+    with zipfile.ZipFile(path) as package:
+        rebuilt = read_provenance(package.read("customXml/item1.xml"))
+    again = [text for f, u, text, _ in rebuilt.marks.values() if (f, u) == (field, unit)]
+    assert again and word_diff(wanted, again[0]) == [], (wanted, again[0])
