@@ -60,7 +60,8 @@ def _summary(review, wrote: bool, kept: Path | None, left: int) -> None:  # noqa
     else:
         print("briefgen: nothing to change in the YAML")
     if kept:
-        print(f"briefgen: kept {len(review.comments)} comments in {kept}")
+        count = len(review.comments)
+        print(f"briefgen: kept {count} comment{'s' if count != 1 else ''} in {kept}")
     if left or review.findings:
         count = left + len(review.findings)
         print(f"briefgen: {count} edit{'s' if count != 1 else ''} to bring back by hand",

@@ -14,6 +14,7 @@ conflict; neither is written. review_report prints, writes and logs the result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,8 @@ from .review_docx import Change, Comment, EditedDocx, accepted_text, read_edited
 from .review_text import Edit, Unplaceable, carry, diff_text, unit_span, word_diff
 
 __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
+
+BLOCK = re.compile(r"[|>][1-9+-]*\s*(#.*)?$")  # a block scalar's header ends its line
 
 
 @dataclass
@@ -115,9 +118,21 @@ def _find_source(record: Provenance) -> Path:
     return found[0]
 
 
-def _line(doc, keys: tuple) -> int | None:  # noqa: ANN001 - a LoadedDocument
+def _line(doc, keys: tuple, unit: int | None = None) -> int | None:  # noqa: ANN001
+    """The line of a field in the YAML (doc: a LoadedDocument); of its paragraph of text
+    unit when the field is a block (`|` or `>`), whose lines are the text's own."""
     position = doc.source.find(keys)
-    return position.line if position else None
+    if position is None:
+        return None
+    header = doc.source.lines[position.line - 1] if position.line <= len(doc.source.lines) \
+        else ""
+    value = value_at(doc.model, keys)
+    if unit is None or not BLOCK.search(header) or not isinstance(value, str):
+        return position.line
+    from .markdown import text_blocks
+
+    blocks = text_blocks(value)
+    return position.line + 1 + blocks[unit][1] if unit < len(blocks) else position.line
 
 
 def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noqa: ANN001
@@ -127,7 +142,7 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
     changed: dict[str, list[Paragraph]] = {}
     for mark, (path, unit, built, notes) in review.record.marks.items():
         keys = parse_src(path)[0]
-        line = _line(doc, keys)
+        line = _line(doc, keys, unit)
         segments = edited.marks.get(mark)
         if segments is None:
             review.findings.append(Finding(_named(path, unit), line, "this paragraph is gone "
@@ -222,7 +237,7 @@ def _comments(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
         if place:
             path, unit = place[:2]
             review.comments.append((comment, _named(path, unit),
-                                    _line(doc, parse_src(path)[0])))
+                                    _line(doc, parse_src(path)[0], unit)))
         else:
             review.comments.append((comment, None, None))
 
@@ -236,7 +251,7 @@ def _loose(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
             after = review.record.marks.get(loose.after or "")
             where = f"paragraph {loose.paragraph}" + (
                 f", after {_named(after[0], after[1])}" if after else ", before the first field")
-            line = _line(doc, parse_src(after[0])[0]) if after else None
+            line = _line(doc, parse_src(after[0])[0], after[1]) if after else None
             review.findings.append(Finding(where, line, f"“{_short(text)}” is not text "
                                    "briefgen wrote from a field (a new paragraph, or an "
                                    "edit to a heading, label or reference); make it in the "

@@ -35,7 +35,7 @@ def lines(review: Review) -> list[str]:
            + ("; the YAML has changed since it was built" if review.stale else "")]
     for p in review.paragraphs:
         head = f"{_where(review, p.line)}: {p.path}" + \
-            (f" (paragraph {p.unit + 1})" if p.unit is not None else "")
+            (f", paragraph {p.unit + 1}" if p.unit is not None else "")
         out.append(f"{head}: {diff_text(p.built, p.proposed)}")
         for change in p.tracked:
             out.append(f"    {change['kind']} by {change['author'] or 'someone'}"
@@ -82,7 +82,7 @@ def as_json(review: Review, applied: bool) -> dict[str, Any]:
 
 
 def _comment(comment: Any, path: str | None, line: int | None) -> dict[str, Any]:
-    return {"field": path, "line": line, "paragraph": comment.paragraph,
+    return {"field": path, "line": line, "word_paragraph": comment.paragraph,
             "author": comment.author, "date": comment.date, "anchor": comment.anchor,
             "text": comment.text, "resolved": comment.done,
             "replies": [{"author": r.author, "date": r.date, "text": r.text}

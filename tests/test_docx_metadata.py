@@ -67,13 +67,18 @@ def test_docx_carries_no_leftovers_and_its_own_language(write_doc, tmp_path, lan
     names = set(package.namelist())
 
     assert not [name for name in names if name.startswith("docProps/thumbnail.")]
-    assert not [name for name in names if name.lower().startswith("customxml/")]
+    # The one custom XML part is briefgen's own record of the source (provenance), with
+    # the properties part that keeps it in LibreOffice; the reference's are gone.
+    assert sorted(name for name in names if name.lower().startswith("customxml/")) == \
+        ["customXml/_rels/item1.xml.rels", "customXml/item1.xml", "customXml/itemProps1.xml"]
+    assert xml(package, "customXml/item1.xml").tag == "{urn:briefgen:provenance}provenance"
     assert "word/stylesWithEffects.xml" not in names  # Word 2010's stale copy of the styles
     assert "docProps/app.xml" not in names  # says "Microsoft Macintosh Word", one page
 
     rels = relationships(package)
     assert not [rel for _, rel in rels if rel.get("Type") == THUMBNAIL]
-    assert not [rel for _, rel in rels if "customXml" in rel.get("Type")]
+    assert [target(folder, rel) for folder, rel in rels if "customXml" in rel.get("Type")] \
+        == ["customXml/item1.xml", "customXml/itemProps1.xml"]
     missing = [target(folder, rel) for folder, rel in rels if target(folder, rel) not in names]
     assert missing == []
 

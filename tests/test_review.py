@@ -73,6 +73,12 @@ def mark(path: Path, src: str) -> str:
     raise KeyError(src)
 
 
+def line_of(text: str, words: str) -> int:
+    """The line of the YAML where words stand (once)."""
+    assert text.count(words) == 1, words
+    return text[:text.index(words)].count("\n") + 1
+
+
 def review(*args: str, capsys: pytest.CaptureFixture) -> tuple[int, str, str]:
     code = main(["review", *args])
     out, err = capsys.readouterr()
@@ -110,7 +116,7 @@ def test_tracked_changes_and_comments_come_back_into_the_yaml(project, capsys):
     code, out, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
     assert code == 0, out + err
     assert DOC.read_text(encoding="utf-8") == expected(original, EDITED)
-    line = original[:original.index("strongest link")].count("\n") + 1
+    line = line_of(original, "strongest link")
     assert f"{DOC}:{line}: key_messages.1: Security is the [-strongest-]{{+closest+}} link" \
         in out
     assert "inserted by Ben Adviser on 2026-11-30 (accepted): “in Karachi”" in out
@@ -120,7 +126,7 @@ def test_tracked_changes_and_comments_come_back_into_the_yaml(project, capsys):
     log = yaml.safe_load(Path("content/pakistan-russia/brief.review.yaml").read_text())
     (comment,) = log[0]["comments"]
     assert comment["field"] == "sections.history.body, paragraph 2"
-    assert comment["line"] == original[:original.index("  history:")].count("\n") + 9
+    assert comment["line"] == line_of(original, "There were warmer spells.")
     assert (comment["author"], comment["text"], comment["anchor"]) == \
         ("Ada Editor", "Which years?", "warmer spells")
     assert [(r["author"], r["text"]) for r in comment["replies"]] == \
@@ -165,9 +171,8 @@ def test_edits_it_cannot_place_are_reported_where_they_are(project, capsys):
 
     code, out, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
     assert code == 1, out + err
-    lines = original.splitlines()
-    history_body = lines.index("    body: |", lines.index("  history:")) + 1
-    strategic_body = lines.index("    body: |", lines.index("  strategic:")) + 1
+    history_body = line_of(original, "The Russian Federation and Pakistan then")
+    strategic_body = line_of(original, "Defence ties have become institutional.")
     assert re.search(f"{DOC}:{history_body} \\(paragraph \\d+, after sections.history.body, "
                      "paragraph 3\\): “A paragraph nobody wrote.” is not text briefgen wrote "
                      "from a field", out)
