@@ -26,6 +26,7 @@ from .review_text import Edit, Unplaceable, carry, diff_text, unit_span, word_di
 
 __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
 
+TABLE = re.compile(r"sections\.[^.]+\.tables\.\d+")  # a table's cells and caption
 BLOCK = re.compile(r"[|>][1-9+-]*\s*(#.*)?$")  # a block scalar's header ends its line
 
 
@@ -92,6 +93,7 @@ def review_file(docx: Path, source: Path | None, accept: Callable[[Change], bool
     _paragraphs(review, edited, doc, accept)
     _comments(review, edited, doc)
     _loose(review, edited, doc)
+    _moved(review, edited, doc)
     return review
 
 
@@ -140,14 +142,24 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
     from .fields import is_markdown_path
 
     changed: dict[str, list[Paragraph]] = {}
+    gone: set[str] = set()  # tables deleted whole, reported once
     for mark, (path, unit, built, notes) in review.record.marks.items():
         keys = parse_src(path)[0]
         line = _line(doc, keys, unit)
         segments = edited.marks.get(mark)
         if segments is None:
-            review.findings.append(Finding(_named(path, unit), line, "this paragraph is gone "
-                                   "from the Word file (deleted, or its mark with it); "
-                                   "change the YAML by hand"))
+            table = TABLE.match(path)
+            if table and table[0] in gone:
+                continue
+            whole = table and not any(TABLE.match(p) and TABLE.match(p)[0] == table[0]
+                                      for m, (p, *_) in review.record.marks.items()
+                                      if m in edited.marks)
+            if whole:
+                gone.add(table[0])
+            review.findings.append(Finding(
+                table[0] if whole else _named(path, unit), line,
+                ("this table is gone" if whole else "this paragraph is gone") + " from the "
+                "Word file (deleted, or its mark with it); change the YAML by hand"))
             continue
         _notes(review, edited, segments, notes, _named(path, unit), line)
         tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
@@ -256,6 +268,37 @@ def _loose(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
                                    "briefgen wrote from a field (a new paragraph, or an "
                                    "edit to a heading, label or reference); make it in the "
                                    "YAML or the labels by hand"))
+
+
+def _moved(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
+    """Paragraphs now out of the order they were built in: moved (cut and pasted)."""
+    built = [m for m in review.record.marks if m in edited.paragraphs_of]
+    now = sorted(built, key=lambda m: edited.paragraphs_of[m])
+    order = {m: i for i, m in enumerate(built)}
+    kept = set(_longest_rising([order[m] for m in now]))
+    for mark in now:
+        if order[mark] not in kept:
+            path, unit = review.record.marks[mark][:2]
+            review.findings.append(Finding(_named(path, unit), _line(doc, parse_src(path)[0],
+                                   unit), "this paragraph was moved in the Word file; "
+                                   "move it in the YAML by hand"))
+
+
+def _longest_rising(values: list[int]) -> list[int]:
+    """The longest rising run of values, not necessarily adjacent (patience sorting)."""
+    import bisect
+
+    tails: list[int] = []  # the smallest last value of a rising run of each length
+    before: dict[int, int | None] = {}
+    for value in values:
+        at = bisect.bisect_left(tails, value)
+        before[value] = tails[at - 1] if at else None
+        tails[at:at + 1] = [value]
+    run, value = [], tails[-1] if tails else None
+    while value is not None:
+        run.append(value)
+        value = before[value]
+    return run[::-1]
 
 
 def _short(text: str, size: int = 60) -> str:

@@ -217,6 +217,28 @@ def test_notes_and_moves_are_reported_not_dropped(project, capsys):
     code, out, _ = review("edited.docx", capsys=capsys)
     assert code == 1
     assert "[-Evolving-]{+Changing+} Nature" in out and "notes are not brought back" in out
+    # Paragraph 1 moved after 2, or 2 before 1: the same change; either is named.
+    text = DOC.read_text(encoding="utf-8")
+    assert any(f"{DOC}:{line_of(text, words)} (sections.history.body, paragraph {n}): this "
+               "paragraph was moved in the Word file; move it in the YAML by hand" in out
+               for n, words in ((1, "Pakistan opened diplomatic"), (2, "There were warmer")))
+
+
+def test_a_deleted_table_is_one_finding(project, capsys):
+    path = docx("academic")
+    edits = WordEdits(path)
+    table = edits.paragraph(mark(path, "sections.history.tables.0.rows.0.0"))
+    while table.tag != f"{{{W}}}tbl":
+        table = table.getparent()
+    table.getparent().remove(table)
+    edits.delete_paragraph(mark(path, "sections.history.tables.0.caption"))
+    edits.save(Path("edited.docx"))
+    code, out, _ = review("edited.docx", capsys=capsys)
+    assert code == 1
+    gone = [line for line in out.splitlines() if "gone from the Word file" in line]
+    caption = line_of(DOC.read_text(encoding="utf-8"), 'caption: "Two phases')
+    assert gone == [f"{DOC}:{caption} (sections.history.tables.0): this table is gone from "
+                    "the Word file (deleted, or its mark with it); change the YAML by hand"]
 
 
 def test_json_report_for_other_tools(project, capsys):
