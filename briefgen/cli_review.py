@@ -31,23 +31,41 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Review one Word file; 1 if anything found cannot be brought back, else 0."""
+    from .errors import ContentError
     from .review import policy, review_file
-    from .review_report import apply, as_json, lines, log
+    from .review_report import as_json, lines
+    from .review_write import apply
 
     review = review_file(Path(args.docx), Path(args.source) if args.source else None,
                          policy(args.accept_all, args.accept_author))
+    _unknown_authors(review, args.accept_author)
     left = [p for p in review.paragraphs if p.status in ("conflict", "unplaceable")]
+    if not args.json:  # the review first: it is read even if --apply then fails
+        for line in lines(review):
+            print(line, flush=True)
+    try:
+        kept = apply(review, args.log) if args.apply else None
+    except ContentError as exc:
+        if args.json:
+            print(json.dumps({**as_json(review, False), "errors": [str(d) for d in
+                              exc.diagnostics]}, indent=2, ensure_ascii=False))
+        raise
     wrote = bool(args.apply and review.values)
-    if wrote:
-        apply(review)
-    kept = log(review) if args.apply and args.log else None
     if args.json:
         print(json.dumps(as_json(review, wrote), indent=2, ensure_ascii=False))
     else:
-        for line in lines(review):
-            print(line)
         _summary(review, wrote, kept, len(left))
     return 1 if left or review.findings else 0
+
+
+def _unknown_authors(review, names: list[str]) -> None:  # noqa: ANN001 - a Review
+    """Warn of an --accept-author that made no tracked change here (a typing mistake?)."""
+    authors = {c["author"] for p in review.paragraphs for c in p.tracked}
+    for name in names:
+        if name.casefold() not in {a.casefold() for a in authors}:
+            print(f"briefgen: warning: no tracked change by '{name}' in {review.docx}"
+                  + (f" (by: {', '.join(sorted(authors))})" if authors else ""),
+                  file=sys.stderr)
 
 
 def _summary(review, wrote: bool, kept: Path | None, left: int) -> None:  # noqa: ANN001
@@ -59,9 +77,12 @@ def _summary(review, wrote: bool, kept: Path | None, left: int) -> None:  # noqa
         print(f"briefgen: {fields} to change in {review.source}; --apply writes them")
     else:
         print("briefgen: nothing to change in the YAML")
+    pending = sum(c["state"] == "pending" for p in review.paragraphs for c in p.tracked)
+    if pending:
+        print(f"briefgen: {pending} tracked change{'s' if pending != 1 else ''} pending, "
+              "not taken in: --accept-all or --accept-author NAME takes them")
     if kept:
-        count = len(review.comments)
-        print(f"briefgen: kept {count} comment{'s' if count != 1 else ''} in {kept}")
+        print(f"briefgen: kept the comments in {kept}")
     if left or review.findings:
         count = left + len(review.findings)
         print(f"briefgen: {count} edit{'s' if count != 1 else ''} to bring back by hand",

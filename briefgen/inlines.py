@@ -215,7 +215,7 @@ class InlineRenderer:
         src: the field's path ("sections.history.body"). On the screen page (which Word is
         written from) each paragraph, heading and list item of text then carries
         data-src="<path>/<n>", n counting them in order: the Word file marks each with
-        where it came from, for `briefgen review` (review_units).
+        where it came from, for `briefgen review`.
         """
         units = _Units(src if self.medium == "screen" else None)
         return Markup("\n").join(self.block(b, units) for b in blocks)
@@ -245,7 +245,7 @@ class InlineRenderer:
 
 class _Units:
     """Numbers the paragraphs of text of one field, as markdown-it meets their inline
-    content (review_units counts the same way in the source)."""
+    content (markdown.text_blocks counts the same way in the source)."""
 
     def __init__(self, src: str | None) -> None:
         self.src, self.count = src, 0

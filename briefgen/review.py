@@ -9,7 +9,7 @@ accepted ones in (what will be written). The difference goes into the field's Ma
 where its words stand (review_text.carry). What cannot be placed (a paragraph briefgen
 did not write, a deleted paragraph, an edit to words briefgen wrote, a note) is a finding
 with its place; a field the YAML changed since the build and the editor changed too is a
-conflict; neither is written. review_report prints, writes and logs the result.
+conflict; neither is written. review_report prints the result, review_write writes it.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from pathlib import Path
 from .errors import UsageError
 from .provenance import Provenance, parse_src, read_provenance, source_digest, value_at
 from .review_docx import Change, Comment, EditedDocx, accepted_text, read_edited
+from .review_places import Finding, joined, loose, moved, named
+from .review_places import line as line_of
 from .review_text import Edit, Unplaceable, carry, diff_text, unit_span, word_diff
 
 __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
 
 TABLE = re.compile(r"sections\.[^.]+\.tables\.\d+")  # a table's cells and caption
-BLOCK = re.compile(r"[|>][1-9+-]*\s*(#.*)?$")  # a block scalar's header ends its line
 
 
 @dataclass
@@ -42,16 +43,8 @@ class Paragraph:
     proposed: str  # as it reads with every tracked change in
     tracked: list[dict[str, str]]  # {kind, author, date, text, state: accepted|pending}
     untracked: list[Edit]
-    status: str = "apply"  # apply | pending | conflict | unplaceable
+    status: str = "apply"  # apply | done (in the YAML already) | pending | conflict | unplaceable
     reason: str = ""
-
-
-@dataclass
-class Finding:
-    """Something in the Word file review cannot bring back, and where it is."""
-    where: str  # "paragraph 14, after summary" or the field's path
-    line: int | None
-    message: str
 
 
 @dataclass
@@ -87,13 +80,13 @@ def review_file(docx: Path, source: Path | None, accept: Callable[[Change], bool
         record = read_provenance(edited.provenance)
     except ValueError as exc:
         raise UsageError(f"{docx}: {exc}") from None
-    source = source or _find_source(record)
+    source = _check_source(source, record) if source else _find_source(record)
     doc = load(source)  # a YAML with mistakes stops here, with its errors
     review = Review(docx, source, record, source_digest(doc.source.lines) != record.digest)
     _paragraphs(review, edited, doc, accept)
     _comments(review, edited, doc)
-    _loose(review, edited, doc)
-    _moved(review, edited, doc)
+    for check in (loose, moved, joined):
+        review.findings += check(record, edited, doc)
     return review
 
 
@@ -103,6 +96,18 @@ def _read(docx: Path) -> EditedDocx:
     except OSError as exc:
         raise UsageError(f"cannot read {docx}: {exc.strerror or exc}") from None
     return read_edited(data, str(docx))
+
+
+def _check_source(source: Path, record: Provenance) -> Path:
+    """The --source file, if it is there and makes the document the Word file was."""
+    from .paths import document_name
+
+    if not source.is_file():
+        raise UsageError(f"no such file: {source}")
+    if document_name(source) != record.document:
+        raise UsageError(f"{source} makes the document '{document_name(source)}', but the "
+                         f"Word file was built from '{record.document}' ({record.file})")
+    return source
 
 
 def _find_source(record: Provenance) -> Path:
@@ -120,23 +125,6 @@ def _find_source(record: Provenance) -> Path:
     return found[0]
 
 
-def _line(doc, keys: tuple, unit: int | None = None) -> int | None:  # noqa: ANN001
-    """The line of a field in the YAML (doc: a LoadedDocument); of its paragraph of text
-    unit when the field is a block (`|` or `>`), whose lines are the text's own."""
-    position = doc.source.find(keys)
-    if position is None:
-        return None
-    header = doc.source.lines[position.line - 1] if position.line <= len(doc.source.lines) \
-        else ""
-    value = value_at(doc.model, keys)
-    if unit is None or not BLOCK.search(header) or not isinstance(value, str):
-        return position.line
-    from .markdown import text_blocks
-
-    blocks = text_blocks(value)
-    return position.line + 1 + blocks[unit][1] if unit < len(blocks) else position.line
-
-
 def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noqa: ANN001
     """Compare every marked paragraph with its text as built; gather the new values."""
     from .fields import is_markdown_path
@@ -145,7 +133,7 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
     gone: set[str] = set()  # tables deleted whole, reported once
     for mark, (path, unit, built, notes) in review.record.marks.items():
         keys = parse_src(path)[0]
-        line = _line(doc, keys, unit)
+        line = line_of(doc, keys, unit)
         segments = edited.marks.get(mark)
         if segments is None:
             table = TABLE.match(path)
@@ -157,11 +145,11 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
             if whole:
                 gone.add(table[0])
             review.findings.append(Finding(
-                table[0] if whole else _named(path, unit), line,
+                table[0] if whole else named(path, unit), line,
                 ("this table is gone" if whole else "this paragraph is gone") + " from the "
                 "Word file (deleted, or its mark with it); change the YAML by hand"))
             continue
-        _notes(review, edited, segments, notes, _named(path, unit), line)
+        _notes(review, edited, segments, notes, named(path, unit), line)
         tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
         final = accepted_text(segments, accept)
         if not word_diff(built, final) and not tracked and \
@@ -204,10 +192,6 @@ def _notes(review: Review, edited: EditedDocx, segments: tuple, built: tuple[str
                                            "note or the reference in the YAML"))
 
 
-def _named(path: str, unit: int | None) -> str:
-    return path if unit is None else f"{path}, paragraph {unit + 1}"
-
-
 def _tracked(change: Change, text: str, accept) -> dict[str, str]:  # noqa: ANN001
     kind = ("moved here" if change.kind == "insert" else "moved away") if change.moved \
         else ("inserted" if change.kind == "insert" else "deleted")
@@ -219,9 +203,13 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
            markdown: bool) -> None:
     """Carry each paragraph's edits into the field's value, the last paragraph first."""
     built = review.record.values.get(".".join(str(k) for k in keys))
+    done = isinstance(current, str) and built is not None and current != built and \
+        _carried(built, entries, markdown) == current  # a second --apply of the same file
     for entry in entries:
         if built is None or not isinstance(current, str):
             entry.status, entry.reason = "unplaceable", "not a text field of the YAML"
+        elif done:
+            entry.status = "done"
         elif current != built:
             entry.status, entry.reason = "conflict", "the YAML's value changed too since " \
                 "the Word file was built"
@@ -242,64 +230,27 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
         review.values[keys] = value
 
 
+def _carried(value: str, entries: list[Paragraph], markdown: bool) -> str | None:
+    """value with every entry's edit carried in; None if one cannot be."""
+    for entry in sorted(entries, key=lambda e: -(e.unit or 0)):
+        try:
+            start, end = unit_span(value, entry.unit)
+            value = value[:start] + carry(entry.built, entry.edited, value[start:end],
+                                          markdown) + value[end:]
+        except Unplaceable:
+            return None
+    return value
+
+
 def _comments(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
     """Each comment with the field it was made on and its line, if it is on one."""
     for comment in edited.comments:
         place = review.record.marks.get(comment.mark or "")
         if place:
             path, unit = place[:2]
-            review.comments.append((comment, _named(path, unit),
-                                    _line(doc, parse_src(path)[0], unit)))
+            review.comments.append((comment, named(path, unit),
+                                    line_of(doc, parse_src(path)[0], unit)))
         else:
             review.comments.append((comment, None, None))
 
 
-def _loose(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
-    """A paragraph in no mark that briefgen did not write: added by someone."""
-    built = set(review.record.loose)
-    for loose in edited.loose:
-        text = accepted_text(loose.segments, lambda c: True).strip()
-        if text and text not in built:
-            after = review.record.marks.get(loose.after or "")
-            where = f"paragraph {loose.paragraph}" + (
-                f", after {_named(after[0], after[1])}" if after else ", before the first field")
-            line = _line(doc, parse_src(after[0])[0], after[1]) if after else None
-            review.findings.append(Finding(where, line, f"“{_short(text)}” is not text "
-                                   "briefgen wrote from a field (a new paragraph, or an "
-                                   "edit to a heading, label or reference); make it in the "
-                                   "YAML or the labels by hand"))
-
-
-def _moved(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
-    """Paragraphs now out of the order they were built in: moved (cut and pasted)."""
-    built = [m for m in review.record.marks if m in edited.paragraphs_of]
-    now = sorted(built, key=lambda m: edited.paragraphs_of[m])
-    order = {m: i for i, m in enumerate(built)}
-    kept = set(_longest_rising([order[m] for m in now]))
-    for mark in now:
-        if order[mark] not in kept:
-            path, unit = review.record.marks[mark][:2]
-            review.findings.append(Finding(_named(path, unit), _line(doc, parse_src(path)[0],
-                                   unit), "this paragraph was moved in the Word file; "
-                                   "move it in the YAML by hand"))
-
-
-def _longest_rising(values: list[int]) -> list[int]:
-    """The longest rising run of values, not necessarily adjacent (patience sorting)."""
-    import bisect
-
-    tails: list[int] = []  # the smallest last value of a rising run of each length
-    before: dict[int, int | None] = {}
-    for value in values:
-        at = bisect.bisect_left(tails, value)
-        before[value] = tails[at - 1] if at else None
-        tails[at:at + 1] = [value]
-    run, value = [], tails[-1] if tails else None
-    while value is not None:
-        run.append(value)
-        value = before[value]
-    return run[::-1]
-
-
-def _short(text: str, size: int = 60) -> str:
-    return text if len(text) <= size else text[:size - 1] + "…"

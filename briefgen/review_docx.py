@@ -3,8 +3,8 @@
 read_edited opens the saved file and returns, for each mark (the hidden bookmark briefgen
 wraps around the text of each YAML field), its text with every tracked change; the
 footnotes; the comments with their replies, anchors and marks; the text that lies in no
-mark; and briefgen's provenance part. The text rules are review_wordml's, shared with
-mark_texts, which briefgen runs at build time on the body it has just made.
+mark; and briefgen's provenance part. The text rules are review_wordml's, which the
+build's record (provenance.add_record) reads its own new body with.
 
 A file that is not a zip, is too large, has no word/document.xml, or holds XML that is
 malformed or declares a DTD raises a UsageError naming what is wrong.
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import UsageError
+from .provenance import NS as PROVENANCE
 from .review_wordml import (
     MARK,
     Anchor,
@@ -47,7 +48,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-PROVENANCE = "urn:briefgen:provenance"
 DOCUMENT = "word/document.xml"
 CUSTOM_XML = re.compile(r"^customXml/[^/]+\.xml$")
 # The main document's relationships to the parts read here, by the end of their type.

@@ -117,10 +117,12 @@ def carry(built: str, edited: str, source: str, markdown: bool = True) -> str:
 
     built: the paragraph as briefgen wrote it; edited: as it reads now; source: the
     Markdown it was made from (markdown False: plain text, where nothing is escaped).
-    Raises Unplaceable for a change that cannot go in.
+    Raises Unplaceable for a change that cannot go in, or that would not read back as
+    the edit (the backstop: the result is parsed and its words compared).
     """
     escape = escape_markdown if markdown else str
-    old, new, src = _tokens(built), _tokens(edited), _tokens(source)
+    old, new = _tokens(built), _tokens(edited)
+    src = _source_tokens(source) if markdown else _tokens(source)
     where: dict[int, int] = {}  # a built word -> the same word in the source
     for tag, i1, i2, j1, _ in _opcodes(old.keys, src.keys):
         if tag == "equal":
@@ -134,7 +136,79 @@ def carry(built: str, edited: str, source: str, markdown: bool = True) -> str:
     out = source
     for start, end, text in sorted(splices, reverse=True):
         out = out[:start] + text + out[end:]
+    if _edits(*map(_read if markdown else str, (source, out))) != _edits(built, edited):
+        raise Unplaceable("the change would not read back as made: it runs through "
+                          "markup the source keeps")
     return out
+
+
+# What a reader never sees of a paragraph's Markdown, each kept whole: a citation, a
+# link's address, an opt-out marker. A note's text is read in its note, not here.
+ATOMS = re.compile(r"\[[^\[\]]*@[^\[\]]*\]|\]\([^()\s]*(?:\([^()]*\))?[^()]*\)|<!--.*?-->",
+                   re.S)
+
+
+def _source_tokens(source: str) -> _Tokens:
+    """The words of a Markdown source; each atom (ATOMS, a ^[note]) is one word of its own
+    that matches nothing, so no edit is ever placed by it or inside it."""
+    atoms = [m.span() for m in ATOMS.finditer(source)] + _notes(source)
+    spans, keys = [], []
+    inside = sorted(atoms)
+    words = _tokens(source)
+    k = 0
+    for (a, b), key in zip(words.spans, words.keys, strict=True):
+        while k < len(inside) and inside[k][1] <= a:
+            k += 1
+        if k < len(inside) and inside[k][0] <= a < inside[k][1]:
+            if not spans or spans[-1] != inside[k]:
+                spans.append(inside[k])
+                keys.append(f"\x00{inside[k][0]}")
+            continue
+        spans.append((a, b))
+        keys.append(key)
+    return _Tokens(source, spans, keys)
+
+
+def _notes(source: str) -> list[tuple[int, int]]:
+    """The spans of the ^[inline notes] of a source, brackets matched."""
+    out = []
+    for match in re.finditer(r"\^\[", source):
+        depth, at = 0, match.start() + 1
+        while at < len(source):
+            depth += {"[": 1, "]": -1}.get(source[at], 0)
+            if depth == 0:
+                out.append((match.start(), at + 1))
+                break
+            at += 1 + (source[at] == "\\")
+    return out
+
+
+def _read(source: str) -> str:
+    """The words a reader sees of a paragraph's Markdown, notes and citations aside."""
+    from .markdown import parse
+
+    return " ".join(_seen(getattr(block, "children", [])) for block in parse(source).blocks)
+
+
+def _seen(nodes: list) -> str:
+    """The text of inline nodes as the paragraph shows it; an emphasis or link left with
+    no words (its markup would show as text, or as nothing to click) shows as a mark."""
+    from .docmodel import Code, Emph, Link, Strong, Text
+
+    out = []
+    for node in nodes:
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, (Emph, Strong, Link)):
+            inner = _seen(node.children)
+            out.append(inner if inner.strip() else "\x00")
+    return "".join(out)
+
+
+def _edits(old: str, new: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The changes from old to new, as words compared the way carry compares them."""
+    return [(tuple(_tokens(e.old).keys), tuple(_tokens(e.new).keys))
+            for e in word_diff(old, new)]
 
 
 def _splices(tag: str, at: tuple[int, int, int, int], old: _Tokens, new: _Tokens,
@@ -142,14 +216,7 @@ def _splices(tag: str, at: tuple[int, int, int, int], old: _Tokens, new: _Tokens
     """The source splices (start, end, text) that make one change."""
     i1, i2, j1, j2 = at
     if tag == "insert":
-        if i1 > 0:
-            anchor = _placed(where, i1 - 1, old)
-            text = new.text[new.spans[j1 - 1][1]:new.spans[j2 - 1][1]]
-            return [(src.spans[anchor][1], src.spans[anchor][1], text)]
-        anchor = _placed(where, 0, old)
-        text = new.text[new.spans[j1][0]:new.spans[j2][0]] if j2 < len(new.spans) else \
-            new.text[new.spans[j1][0]:new.spans[j2 - 1][1]] + " "
-        return [(src.spans[anchor][0], src.spans[anchor][0], text)]
+        return [_insertion(i1, j1, j2, old, new, src, where)]
     first, last = _placed(where, i1, old), _placed(where, i2 - 1, old)
     if tag == "delete":
         first, last = _around(src, where, first, last)
@@ -157,18 +224,57 @@ def _splices(tag: str, at: tuple[int, int, int, int], old: _Tokens, new: _Tokens
             if first > 0:  # take the space before the words with them
                 return [(src.spans[first - 1][1], src.spans[last][1], "")]
             return [(src.spans[first][0], _next_start(src, last), "")]
-        # Words around markup that stays (a citation, a link's address): each word alone.
-        return [(src.spans[where[i]][0], src.spans[where[i]][1], "")
-                for i in range(i1, i2)] if all(i in where for i in range(i1, i2)) else \
-            _refuse(old, i1, i2, "it runs through markup the source keeps")
+        return _word_by_word(i1, i2, j1, j2, old, new, src, where)
     text = new.text[new.spans[j1][0]:new.spans[j2 - 1][1]]
     if _clean(src, where, first, last, i1, i2):
         return [(src.spans[first][0], src.spans[last][1], text)]
-    if i2 - i1 == j2 - j1 and all(i in where for i in range(i1, i2)):
-        return [(src.spans[where[i]][0], src.spans[where[i]][1],
-                 new.text[slice(*new.spans[j])])
-                for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
-    return _refuse(old, i1, i2, "it runs through markup the source keeps")
+    return _word_by_word(i1, i2, j1, j2, old, new, src, where)
+
+
+def _word_by_word(i1: int, i2: int, j1: int, j2: int, old: _Tokens, new: _Tokens,
+                  src: _Tokens, where: dict[int, int]) -> list[tuple[int, int, str]]:
+    """Each word changed in its own place, around atoms that stay (a citation between
+    the words); refused where the words pair up differently or emphasis is in between."""
+    placed = [where.get(i) for i in range(i1, i2)]
+    between = [k for k in range(min(filter(None, placed), default=0),
+                                max(filter(None, placed), default=0)) if k not in placed]
+    if None in placed or any(not src.keys[k].startswith("\x00") for k in between) or \
+            (j2 > j1 and i2 - i1 != j2 - j1):
+        _refuse(old, i1, i2, "it runs through markup the source keeps")
+    if j2 == j1:  # deleted: each word with the space before it
+        return [(src.spans[k - 1][1] if k else src.spans[k][0], src.spans[k][1], "")
+                for k in placed]
+    return [(src.spans[k][0], src.spans[k][1], new.text[slice(*new.spans[j])])
+            for k, j in zip(placed, range(j1, j2), strict=True)]
+
+
+def _insertion(i1: int, j1: int, j2: int, old: _Tokens, new: _Tokens, src: _Tokens,
+               where: dict[int, int]) -> tuple[int, int, str]:
+    """Words inserted before built word i1: in the space between the source's words if
+    it is only space, else after the word before (past markup that closes on it), else
+    before the word after."""
+    before, after = where.get(i1 - 1) if i1 else None, where.get(i1)
+    if before is not None and after is not None and after == before + 1 and \
+            not src.text[src.spans[before][1]:src.spans[after][0]].strip():
+        return (src.spans[before][1], src.spans[after][0],
+                new.text[new.spans[j1 - 1][1]:new.spans[j2][0]])
+    if before is not None:
+        at = before
+        while at + 1 < len(src.spans) and src.keys[at + 1] in PAIRED and \
+                src.spans[at + 1][0] == src.spans[at][1]:
+            at += 1  # "*official*" + " new": after the emphasis, not inside it
+        return (src.spans[at][1], src.spans[at][1],
+                new.text[new.spans[j1 - 1][1]:new.spans[j2 - 1][1]])
+    if after is not None:
+        at = after
+        while at > 0 and src.keys[at - 1] in PAIRED and src.spans[at - 1][1] == src.spans[at][0]:
+            at -= 1
+        end = new.spans[j2][0] if j2 < len(new.spans) else new.spans[j2 - 1][1]
+        text = new.text[new.spans[j1][0]:end]
+        return (src.spans[at][0], src.spans[at][0], text if j2 < len(new.spans) else text + " ")
+    words = new.text[new.spans[j1][0]:new.spans[j2 - 1][1]]
+    raise Unplaceable(f"cannot insert “{words}”: it stands between words briefgen wrote, "
+                      "not the source")
 
 
 def _placed(where: dict[int, int], i: int, old: _Tokens) -> int:

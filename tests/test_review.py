@@ -389,3 +389,65 @@ def test_any_edit_of_any_field_comes_back_or_is_reported(built, tmp_path_factory
         rebuilt = read_provenance(package.read("customXml/item1.xml"))
     again = [text for f, u, text, _ in rebuilt.marks.values() if (f, u) == (field, unit)]
     assert again and word_diff(wanted, again[0]) == [], (wanted, again[0])
+
+
+def test_applying_the_same_file_twice_changes_nothing_more(project, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    assert review("edited.docx", "--apply", "--accept-all", capsys=capsys)[0] == 0
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 0 and "already in the YAML" in out and "conflict" not in out
+    assert DOC.read_text(encoding="utf-8") == expected(original, EDITED)
+    log = yaml.safe_load(Path("content/pakistan-russia/brief.review.yaml").read_text())
+    assert len(log) == 1  # the comment is not logged twice
+
+
+def test_the_source_must_be_the_document_the_word_file_was_built_from(project, capsys):
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    other = Path("content/other/brief.yaml")
+    other.parent.mkdir()
+    shutil.copy(DOC, other)
+    code, _, err = review("edited.docx", "--source", str(other), "--apply", capsys=capsys)
+    assert code == 2 and "makes the document 'other-brief'" in err
+    assert review("edited.docx", "--source", "missing.yaml", capsys=capsys)[0] == 2
+
+
+def test_a_linked_yaml_stays_linked_and_keeps_its_permissions(project, capsys):
+    real = Path("drafts/brief.yaml")
+    real.parent.mkdir()
+    shutil.move(DOC, real)
+    DOC.symlink_to(Path("../..") / real)
+    real.chmod(0o600)
+    # Built through the link: the document takes its name from the file's own folder.
+    assert main(["build", "content", "-f", "docx", "-a", "academic", "-q"]) == 0
+    editor_round(Path("build/drafts-brief/drafts-brief-academic.docx")).save(
+        Path("edited.docx"))
+    assert review("edited.docx", "--apply", "--accept-all", capsys=capsys)[0] == 0
+    assert DOC.is_symlink() and "closest link" in real.read_text(encoding="utf-8")
+    assert real.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_broken_log_stops_the_review_before_anything_is_written(project, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    Path("content/pakistan-russia/brief.review.yaml").write_text("[unclosed\n")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    code, _, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1 and "not a review log briefgen can add to" in err
+    assert DOC.read_text(encoding="utf-8") == original
+
+
+def test_joined_paragraphs_and_an_unknown_author_are_reported(project, capsys):
+    path = docx("academic")
+    edits = WordEdits(path)
+    second = edits.paragraph(mark(path, "sections.history.body/1"))
+    first = edits.paragraph(mark(path, "sections.history.body/0"))
+    for child in list(second):
+        if child.tag != f"{{{W}}}pPr":
+            first.append(child)
+    second.getparent().remove(second)
+    edits.save(Path("edited.docx"))
+    code, out, err = review("edited.docx", "--accept-author", "Nobody", capsys=capsys)
+    assert code == 1
+    assert "(sections.history.body, paragraph 1): this paragraph was joined with the next" \
+        in out
+    assert "warning: no tracked change by 'Nobody' in edited.docx" in err

@@ -58,3 +58,35 @@ def test_the_diff_a_reviewer_reads():
     assert diff_text(old, old.replace("yearly joint army ", "")) == \
         "… militancy in Afghanistan, [-yearly joint army-] exercises since 2016 and …"
     assert diff_text(old, old) == "" and word_diff(old, old.replace("’", "'")) == []
+
+
+@pytest.mark.parametrize(("built", "edited", "source", "expected"), [
+    # Typed against the next word: no space where the editor left none.
+    ("trade grew since 2016.", "trade grew since mid-2016.", "trade grew since 2016.",
+     "trade grew since mid-2016."),
+    ("the strongest link", "the “strongest” link", "the strongest link",
+     "the “strongest” link"),
+    # A citation's locator is no place for words: they go after it.
+    ("as the tables show.", "as the tables show. More later.",
+     "as the tables show [@noor2025, pp. 4-5].",
+     "as the tables show [@noor2025, pp. 4-5]. More later."),
+    # A word after emphasis goes after it, not inside it; a word deleted takes its
+    # emphasis with it.
+    ("the official history", "the official new history", "the *official* history",
+     "the *official* new history"),
+    ("the official history", "the history", "the *official* history", "the history"),
+    # Words typed after a label briefgen wrote go before the source's first word.
+    ("Cost or trade-off: Modest funds.", "Cost or trade-off: New. Modest funds.",
+     "Modest funds.", "New. Modest funds."),
+])
+def test_edits_at_the_edges_of_words_and_markup(built, edited, source, expected):
+    assert carry(built, edited, source) == expected
+
+
+@pytest.mark.parametrize(("built", "edited", "source"), [
+    ("See the record here.", "See here.", "See [the record](https://example.org/r) here."),
+    ("read the official history", "read history", "read the *official* history"),
+])
+def test_an_edit_that_would_break_markup_is_refused(built, edited, source):
+    with pytest.raises(Unplaceable):
+        carry(built, edited, source)
