@@ -16,7 +16,7 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UsageError
@@ -28,7 +28,6 @@ from .review_wordml import (
     Loose,
     Segment,
     accepted_text,
-    mark_texts,
     merge,
     story_segments,
     walk_body,
@@ -84,6 +83,7 @@ class EditedDocx:
     comments: tuple[Comment, ...]  # top-level, in document order, replies nested
     loose: tuple[Loose, ...]  # stretches of body text outside every mark
     provenance: bytes | None  # the first customXml part in briefgen's provenance namespace
+    breaks: dict[int, Segment] = field(default_factory=dict)  # tracked paragraph marks
 
 
 def read_edited(data: bytes, name: str = "the edited Word file") -> EditedDocx:
@@ -104,7 +104,7 @@ def read_edited(data: bytes, name: str = "the edited Word file") -> EditedDocx:
                 anchors.update((k, v) for k, v in found.items() if k not in anchors)
     return EditedDocx(marks=text.marks, paragraphs_of=text.paragraphs_of, footnotes=footnotes,
                       comments=_comments(package, parts, anchors, name), loose=text.loose,
-                      provenance=_provenance(package, name))
+                      provenance=_provenance(package, name), breaks=text.breaks)
 
 
 def _bad(name: str, problem: str) -> UsageError:
@@ -251,3 +251,12 @@ def _threads(package: zipfile.ZipFile, parts: dict[str, str], elements: list[Any
         if ex.get(W15 + "done") in ("1", "true"):
             done.add(ident)
     return parent, done
+
+
+def mark_texts(body: Any) -> dict[str, str]:
+    """For a body as briefgen just built it (no changes): mark name -> its text.
+
+    The same walk as review_docx.read_edited, so an unedited file reads back the same.
+    """
+    return {name: accepted_text(segments, lambda change: True)
+            for name, segments in walk_body(body).marks.items()}

@@ -92,6 +92,11 @@ def joined(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:
                 found.append(_at(record, ended[first], doc, "this paragraph was joined with "
                                  "the next in the Word file; join them in the YAML by hand"))
             ended[last] = mark
+            brk = edited.breaks.get(last)
+            if brk and brk.change.kind == "delete":  # joined with tracking on
+                found.append(_at(record, mark, doc, "this paragraph was joined with the next "
+                                 f"by {brk.change.author or 'someone'}; join them in the YAML "
+                                 "by hand"))
     return found
 
 

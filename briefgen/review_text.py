@@ -240,7 +240,8 @@ def _word_by_word(i1: int, i2: int, j1: int, j2: int, old: _Tokens, new: _Tokens
                                 max(filter(None, placed), default=0)) if k not in placed]
     if None in placed or any(not src.keys[k].startswith("\x00") for k in between) or \
             (j2 > j1 and i2 - i1 != j2 - j1):
-        _refuse(old, i1, i2, "it runs through markup the source keeps")
+        _refuse(old, i1, i2, "it runs through a citation, note, link or emphasis the "
+                "source keeps; make it in the YAML by hand")
     if j2 == j1:  # deleted: each word with the space before it
         return [(src.spans[k - 1][1] if k else src.spans[k][0], src.spans[k][1], "")
                 for k in placed]
@@ -292,12 +293,21 @@ def _clean(src: _Tokens, where: dict[int, int], first: int, last: int, i1: int,
 
 
 def _around(src: _Tokens, where: dict[int, int], first: int, last: int) -> tuple[int, int]:
-    """Widen a deletion to the paired markup wrapping exactly it ("*very*" goes whole)."""
+    """Widen a deletion to the paired markup it takes half of, or that wraps exactly it:
+    "the *official*" and "*very*" go whole."""
     placed = set(where.values())
     while (first > 0 and last + 1 < len(src.keys) and src.keys[first - 1] in PAIRED
            and src.keys[first - 1] == src.keys[last + 1]
            and not {first - 1, last + 1} & placed):
         first, last = first - 1, last + 1
+    for key in PAIRED:
+        if [src.keys[k] for k in range(first, last + 1)].count(key) % 2:
+            if last + 1 < len(src.keys) and src.keys[last + 1] == key and \
+                    src.spans[last + 1][0] == src.spans[last][1]:
+                last += 1
+            elif first > 0 and src.keys[first - 1] == key and \
+                    src.spans[first - 1][1] == src.spans[first][0]:
+                first -= 1
     return first, last
 
 

@@ -5,8 +5,8 @@ text with one tracked-change status each. It follows briefgen's marks (bookmarks
 `_bg` and digits) and comment ranges, wherever their starts and ends were left by Word or
 LibreOffice, and keeps the text that lies in no mark. As briefgen marks whole paragraphs,
 text beside a mark in a paragraph where the mark has text counts as the mark's (see
-_Walker.settle). review_docx reads the package around it; mark_texts gives the same texts
-from the body briefgen has just built.
+_Walker.settle). review_docx reads the package around it; provenance.add_record reads
+the body briefgen has just built with the same walk.
 
 Text rules: w:t and w:delText give their text; w:tab gives a tab; w:br (but a page break)
 and w:cr give a line break; w:noBreakHyphen gives U+2011; w:softHyphen, w:sym and field
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["MARK", "Anchor", "BodyText", "Change", "Loose", "Segment", "accepted_text",
-           "mark_texts", "merge", "story_segments", "walk_body"]
+           "merge", "story_segments", "walk_body"]
 
 MARK = re.compile(r"^_bg\d+$")
 
@@ -93,6 +93,7 @@ class BodyText:
     paragraphs_of: dict[str, tuple[int, int]]
     loose: tuple[Loose, ...]
     anchors: dict[str, Anchor]  # comment id -> its anchor, in document order
+    breaks: dict[int, Segment]  # paragraph -> its mark's break, where tracked (joins, splits)
 
 
 @dataclass
@@ -204,6 +205,7 @@ class _Walker:
         # comment id -> [paragraph, mark, _Range, still open, piece its mark is read from]
         self.comments: dict[str, list[Any]] = {}
         self.story = _Range(0, 0) if story else None
+        self.breaks: dict[int, Segment] = {}
 
     def walk(self, el: Any) -> None:
         """Read the children of el."""
@@ -237,6 +239,8 @@ class _Walker:
         self.inside = False
         self.settle()
         brk = _paragraph_break(p)
+        if brk.change is not None:
+            self.breaks[self.paragraph] = brk
         for rng in self.ranges():
             rng.hold(brk)
 
@@ -324,7 +328,8 @@ def walk_body(body: Any) -> BodyText:
         paragraphs_of={name: (rng.first, rng.last) for name, rng in walker.marks.items()},
         loose=tuple(walker.loose),
         anchors={ident: Anchor(p, mark, merge(rng.segments))
-                 for ident, (p, mark, rng, *_) in walker.comments.items()})
+                 for ident, (p, mark, rng, *_) in walker.comments.items()},
+        breaks=walker.breaks)
 
 
 def story_segments(story: Any) -> tuple[tuple[Segment, ...], dict[str, Anchor]]:
@@ -335,12 +340,3 @@ def story_segments(story: Any) -> tuple[tuple[Segment, ...], dict[str, Anchor]]:
     anchors = {ident: Anchor(0, None, merge(rng.segments))
                for ident, (_, _, rng, *_) in walker.comments.items()}
     return merge(walker.story.segments), anchors
-
-
-def mark_texts(body: Any) -> dict[str, str]:
-    """For a body as briefgen just built it (no changes): mark name -> its text.
-
-    The same walk as review_docx.read_edited, so an unedited file reads back the same.
-    """
-    return {name: accepted_text(segments, lambda change: True)
-            for name, segments in walk_body(body).marks.items()}

@@ -21,6 +21,7 @@ import yaml
 from conftest import EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 from word_edits import W, WordEdits, runs_with_words
 
 from briefgen.cli import main
@@ -451,3 +452,21 @@ def test_joined_paragraphs_and_an_unknown_author_are_reported(project, capsys):
     assert "(sections.history.body, paragraph 1): this paragraph was joined with the next" \
         in out
     assert "warning: no tracked change by 'Nobody' in edited.docx" in err
+
+
+def test_paragraphs_joined_with_tracking_on_are_reported(project, capsys):
+    path = docx("academic")
+    edits = WordEdits(path)
+    first = edits.paragraph(mark(path, "sections.history.body/0"))
+    properties = first.find(f"{{{W}}}pPr")
+    run_properties = properties.find(f"{{{W}}}rPr")
+    if run_properties is None:
+        run_properties = etree.SubElement(properties, f"{{{W}}}rPr")
+    deleted = etree.SubElement(run_properties, f"{{{W}}}del")
+    for name, value in (("id", "9999"), ("author", "Ada Editor"), ("date", "2026-11-30T10:00:00Z")):
+        deleted.set(f"{{{W}}}{name}", value)
+    edits.save(Path("edited.docx"))
+    code, out, _ = review("edited.docx", capsys=capsys)
+    assert code == 1
+    assert "(sections.history.body, paragraph 1): this paragraph was joined with the next by " \
+        "Ada Editor; join them in the YAML by hand" in out

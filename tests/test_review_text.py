@@ -30,7 +30,7 @@ def test_an_edit_goes_where_its_words_stand(edited, expected):
 
 
 def test_an_edit_through_markup_or_of_words_briefgen_wrote_is_refused():
-    with pytest.raises(Unplaceable, match="runs through markup"):
+    with pytest.raises(Unplaceable, match="runs through a citation, note, link or emphasis"):
         carry(BUILT, "Pakistan’s new links to Russia grew after 2014.", SOURCE)
     with pytest.raises(Unplaceable, match="briefgen wrote these words"):
         carry("Table 2. Trade by year", "Tab. 2. Trade by year", "Trade by year")
@@ -85,8 +85,13 @@ def test_edits_at_the_edges_of_words_and_markup(built, edited, source, expected)
 
 @pytest.mark.parametrize(("built", "edited", "source"), [
     ("See the record here.", "See here.", "See [the record](https://example.org/r) here."),
-    ("read the official history", "read history", "read the *official* history"),
+    ("read the official history", "read history", "read the *official history*"),
 ])
 def test_an_edit_that_would_break_markup_is_refused(built, edited, source):
     with pytest.raises(Unplaceable):
         carry(built, edited, source)
+
+
+def test_a_deletion_takes_the_emphasis_it_ends_in():
+    assert carry("read the official history", "read history",
+                 "read the *official* history") == "read history"
