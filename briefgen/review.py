@@ -31,7 +31,7 @@ __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
 TABLE = re.compile(r"sections\.[^.]+\.tables\.\d+")  # a table's cells and caption
 
 
-@dataclass
+@dataclass(eq=False)  # by identity: a key of the edits refused
 class Paragraph:
     """A marked paragraph that people changed, and what becomes of the change."""
     mark: str
@@ -152,12 +152,11 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
         _notes(review, edited, segments, notes, named(path, unit), line)
         tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
         final = accepted_text(segments, accept)
-        if not word_diff(built, final) and not tracked and \
-                not word_diff(built, accepted_text(segments, lambda c: False)):
+        untracked = word_diff(built, accepted_text(segments, lambda c: False))
+        if not tracked and not untracked:
             continue
         entry = Paragraph(mark, path, unit, line, built, final,
-                          accepted_text(segments, lambda c: True), tracked,
-                          word_diff(built, accepted_text(segments, lambda c: False)))
+                          accepted_text(segments, lambda c: True), tracked, untracked)
         review.paragraphs.append(entry)
         if built.strip() and not final.strip():
             entry.status, entry.reason = "unplaceable", "all its words were deleted; " \
@@ -203,8 +202,9 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
            markdown: bool) -> None:
     """Carry each paragraph's edits into the field's value, the last paragraph first."""
     built = review.record.values.get(".".join(str(k) for k in keys))
+    # A second --apply of the same file finds its changes made already.
     done = isinstance(current, str) and built is not None and current != built and \
-        _carried(built, entries, markdown) == current  # a second --apply of the same file
+        _carried(built, entries, markdown) == (current, {})
     for entry in entries:
         if built is None or not isinstance(current, str):
             entry.status, entry.reason = "unplaceable", "not a text field of the YAML"
@@ -216,30 +216,28 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
         elif any(c["kind"].startswith("moved") and c["state"] == "accepted"
                  for c in entry.tracked):
             entry.status, entry.reason = "unplaceable", "text was moved; move it in the YAML"
-    value = current if isinstance(current, str) else ""
     placed = [e for e in entries if e.status == "apply"]
-    for entry in sorted(placed, key=lambda e: -(e.unit or 0)):
-        try:
-            start, end = unit_span(value, entry.unit)
-            new = carry(entry.built, entry.edited, value[start:end], markdown)
-        except Unplaceable as exc:
-            entry.status, entry.reason = "unplaceable", str(exc)
-            continue
-        value = value[:start] + new + value[end:]
-    if value != current and any(e.status == "apply" for e in entries):
-        review.values[keys] = value
+    if placed:
+        value, refused = _carried(str(current), placed, markdown)
+        for entry, reason in refused.items():
+            entry.status, entry.reason = "unplaceable", reason
+        if value != current:
+            review.values[keys] = value
 
 
-def _carried(value: str, entries: list[Paragraph], markdown: bool) -> str | None:
-    """value with every entry's edit carried in; None if one cannot be."""
+def _carried(value: str, entries: list[Paragraph],
+             markdown: bool) -> tuple[str, dict[Paragraph, str]]:
+    """value with each entry's edit carried into its paragraph, the last first; and the
+    entries whose edit could not be, with why."""
+    refused = {}
     for entry in sorted(entries, key=lambda e: -(e.unit or 0)):
         try:
             start, end = unit_span(value, entry.unit)
             value = value[:start] + carry(entry.built, entry.edited, value[start:end],
                                           markdown) + value[end:]
-        except Unplaceable:
-            return None
-    return value
+        except Unplaceable as exc:
+            refused[entry] = str(exc)
+    return value, refused
 
 
 def _comments(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
