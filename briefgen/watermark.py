@@ -52,17 +52,21 @@ def watermark_svg(word: str) -> str:
     advances = [font["hmtx"][glyph][0] * SIZE / font["head"].unitsPerEm
                 for font, glyph in placed]
     x = (WIDTH - sum(advances)) / 2
-    pen = SVGPathPen(None, ntos=lambda v: f"{v:.1f}")
+    paths = []
     for (font, glyph), advance in zip(placed, advances, strict=True):
         scale = SIZE / font["head"].unitsPerEm
+        # A pen that knows the glyph's own font: a composite glyph (Urdu's heh in Noto
+        # Naskh) draws its components from there.
+        glyphs = font.getGlyphSet()
+        pen = SVGPathPen(glyphs, ntos=lambda v: f"{v:.1f}")
         # Font units go up from the baseline; SVG's y goes down: flip, then place on it.
-        moved = TransformPen(pen, (scale, 0, 0, -scale, x, HEIGHT / 2))
-        font.getGlyphSet()[glyph].draw(moved)
+        glyphs[glyph].draw(TransformPen(pen, (scale, 0, 0, -scale, x, HEIGHT / 2)))
+        paths.append(pen.getCommands())
         x += advance
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}"><path transform="rotate({ANGLE} {WIDTH / 2} '
             f'{HEIGHT / 2})" fill="{COLOUR}" fill-opacity="{OPACITY}" '
-            f'd={quoteattr(pen.getCommands())}/></svg>')
+            f'd={quoteattr(" ".join(filter(None, paths)))}/></svg>')
 
 
 def watermark_uri(word: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import docx
-from conftest import MINIMAL, need
+from conftest import MINIMAL, ROOT, need
 from PIL import Image
 
 from briefgen.pipeline import build
@@ -47,3 +47,16 @@ def test_draft_docx_has_words_own_watermark(write_doc, tmp_path):
         assert words == ["DRAFT"]
     final = docx.Document(str(built(write_doc, tmp_path, "final")["docx"]))
     assert not final.sections[0].header._element.xpath(".//*[local-name()='textpath']")
+
+
+def test_a_watermark_in_a_script_with_composite_glyphs_is_drawn():
+    """Urdu's "draft" has a letter Noto Naskh builds from components (heh): drawn, not a
+    crash (found by test_properties: an Urdu draft brief)."""
+    import yaml
+
+    from briefgen.watermark import watermark_svg
+
+    word = yaml.safe_load((ROOT / "templates" / "labels" / "ur.yaml").read_text())["draft"]
+    svg = watermark_svg(word)
+    path = svg.split(' d="', 1)[1].split('"', 1)[0]
+    assert path.count("M") >= len(word)  # an outline for every letter

@@ -8,6 +8,7 @@ reported where it is written when it has no reason or is not needed.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -100,7 +101,9 @@ def test_the_opt_out_marker_is_in_no_output(write_doc, tmp_path):
     written = {w.job.format: w.job.path
                for w in build([path], out=tmp_path / "out", formats=["html", "docx"])}
     html = written["html"].read_text(encoding="utf-8").replace("\u00a0", " ")
-    assert "<p>Exports were $3 million.</p>" in html
+    # The paragraph, marked with the field it was made from (for `briefgen review`).
+    assert re.search(r'<p data-src="sections\.\w+\.body/\d+">Exports were \$3 million\.</p>',
+                     html)
     assert "uncited" not in html and "&lt;!--" not in html
     paragraphs = [p.text.replace("\u00a0", " ")
                   for p in Document(str(written["docx"])).paragraphs]
