@@ -328,7 +328,7 @@ def test_marks_cover_the_fields_a_reader_edits(project):
     assert {"meta.title", "summary", "key_messages.0", "sections.history.lead",
             "sections.history.body", "sections.recommendations.items.0.text",
             "sections.history.tables.0.rows.0.2",
-            "sections.strategic.quotes.0.text"} <= fields
+            "sections.strategic.quotes.0.text", "sections.economic.figures.0.caption"} <= fields
     assert body.count('w:name="_bg') == len(record.marks)
     assert W in body
 
