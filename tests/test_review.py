@@ -470,3 +470,30 @@ def test_paragraphs_joined_with_tracking_on_are_reported(project, capsys):
     assert code == 1
     assert "(sections.history.body, paragraph 1): this paragraph was joined with the next by " \
         "Ada Editor; join them in the YAML by hand" in out
+
+
+def test_a_value_review_cannot_rewrite_is_a_located_error(project, capsys):
+    """A value written with a YAML anchor is left to the author: exit 1, nothing written."""
+    text = DOC.read_text(encoding="utf-8")
+    anchored = text.replace('  - "Security is the strongest', '  - &security "Security is the '
+                            'strongest', 1)
+    assert anchored != text
+    DOC.write_text(anchored, encoding="utf-8")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    code, _, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1 and "Traceback" not in err and "internal error" not in err
+    assert "anchor" in err and DOC.read_text(encoding="utf-8") == anchored
+
+
+def test_a_contents_line_whose_page_word_updated_is_no_edit():
+    """Word's "Update table" renumbers the contents: not text somebody added."""
+    from briefgen.provenance import Provenance
+    from briefgen.review_docx import EditedDocx, Loose, Segment
+    from briefgen.review_places import loose
+
+    record = Provenance("brief.yaml", "d", "academic", "", {}, {},
+                        ("Executive summary\t4", "Contents"))
+    edited = EditedDocx({}, {}, {}, (), (Loose(3, (Segment("Executive summary\t5"),), None,
+                                                False),
+                                         Loose(4, (Segment("A new line"),), None, False)), None)
+    assert [f.message[:12] for f in loose(record, edited, None)] == ["“A new line”"]
