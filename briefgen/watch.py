@@ -66,7 +66,7 @@ _READ = (".yaml", ".yml", ".png", ".jpg", ".jpeg")
 def relevant(out: Path | None, templates: Iterable[Path]) -> Callable[[object, str], bool]:
     """A watchfiles filter: its default (no .git, editor swap files, caches), then what a
     build reads, never under out (the build's own writes; None: no output folder)."""
-    from watchfiles import DefaultFilter
+    from watchfiles import Change, DefaultFilter
 
     default = DefaultFilter()
     out = out.resolve() if out is not None else None
@@ -76,7 +76,9 @@ def relevant(out: Path | None, templates: Iterable[Path]) -> Callable[[object, s
         where = Path(path).resolve()
         if not default(change, path) or (out is not None and where.is_relative_to(out)):
             return False
-        return (where.suffix.lower() in _READ
+        # A folder that comes (a project's new templates/) may hold a file written before
+        # the watcher was watching it, whose own event is then never seen.
+        return (where.suffix.lower() in _READ or (change == Change.added and where.is_dir())
                 or any(where.is_relative_to(folder) for folder in templates))
     return wanted
 

@@ -88,3 +88,18 @@ def test_one_watch_per_folder_tree(tmp_path):
     folders = watched_folders([str(tmp_path / "content")], [doc],
                               [tmp_path / "templates", tmp_path / "missing"])
     assert folders == [(tmp_path / "content").resolve(), (tmp_path / "templates").resolve()]
+
+
+def test_a_folder_that_comes_is_a_change(tmp_path):
+    """A new folder (a project's templates/) may hold a file written before the watcher
+    watched it: the folder's own arrival makes the change, so none is missed."""
+    from watchfiles import Change
+
+    from briefgen.watch import relevant
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    wanted = relevant(None, [])
+    assert wanted(Change.added, str(folder))
+    assert not wanted(Change.modified, str(folder))
+    assert not wanted(Change.added, str(tmp_path / "notes.txt"))
