@@ -111,11 +111,11 @@ def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
     """Add the record of a Word file just written from view: marks[n - 1] is the data-src
     of mark _bg<n> (docx_blocks)."""
     from .docx_links import MARK_PREFIX
-    from .review_wordml import accepted_text, walk_body
+    from .review_wordml import ACCEPT_ALL, accepted_text, walk_body
 
     origin, found = view.origin, walk_body(document.element.body)
     notes = _note_texts(document)
-    loose = (accepted_text(p.segments, _ALL).strip() for p in found.loose)
+    loose = (accepted_text(p.segments, ACCEPT_ALL).strip() for p in found.loose)
     record = Provenance(origin.file, view.name, view.audience.name,
                         source_digest(origin.lines), {}, {}, tuple(filter(None, loose)))
     for number, src in enumerate(marks, start=1):
@@ -123,7 +123,7 @@ def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
         path = src.partition("/")[0]
         segments = found.marks.get(f"{MARK_PREFIX}{number}", ())
         record.marks[f"{MARK_PREFIX}{number}"] = (
-            path, unit, accepted_text(segments, _ALL),
+            path, unit, accepted_text(segments, ACCEPT_ALL),
             tuple(notes.get(s.note, "") for s in segments if s.note))
         value = value_at(origin.model, keys)
         if isinstance(value, str):
@@ -136,18 +136,14 @@ def _note_texts(document: Any) -> dict[str, str]:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
 
-    from .review_wordml import accepted_text, story_segments
+    from .review_wordml import ACCEPT_ALL, accepted_text, story_segments
 
     parts = [rel.target_part for rel in document.part.rels.values()
              if rel.reltype == RT.FOOTNOTES and not rel.is_external]
     if not parts or not hasattr(parts[0], "element"):
         return {}
-    return {note.get(qn("w:id")): accepted_text(story_segments(note)[0], _ALL)
+    return {note.get(qn("w:id")): accepted_text(story_segments(note)[0], ACCEPT_ALL)
             for note in parts[0].element.iter(qn("w:footnote"))}
-
-
-def _ALL(change: Any) -> bool:  # noqa: N802 - a policy: every change in (none in a new file)
-    return True
 
 
 def read_provenance(blob: bytes) -> Provenance:

@@ -25,6 +25,7 @@ from .review_docx import Change, Comment, EditedDocx, accepted_text, read_edited
 from .review_places import Finding, joined, loose, moved, named
 from .review_places import line as line_of
 from .review_text import Edit, Unplaceable, carry, diff_text, unit_span, word_diff
+from .review_wordml import ACCEPT_ALL, REJECT_ALL
 
 __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
 
@@ -64,7 +65,7 @@ def policy(accept_all: bool, authors: Iterable[str]) -> Callable[[Change], bool]
     """Which pending tracked changes go in: all, those of the named authors, or none."""
     names = {name.casefold() for name in authors}
     if accept_all:
-        return lambda change: True
+        return ACCEPT_ALL
     return lambda change: change.author.casefold() in names
 
 
@@ -152,11 +153,11 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
         _notes(review, edited, segments, notes, named(path, unit), line)
         tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
         final = accepted_text(segments, accept)
-        untracked = word_diff(built, accepted_text(segments, lambda c: False))
+        untracked = word_diff(built, accepted_text(segments, REJECT_ALL))
         if not tracked and not untracked:
             continue
         entry = Paragraph(mark, path, unit, line, built, final,
-                          accepted_text(segments, lambda c: True), tracked, untracked)
+                          accepted_text(segments, ACCEPT_ALL), tracked, untracked)
         review.paragraphs.append(entry)
         if built.strip() and not final.strip():
             entry.status, entry.reason = "unplaceable", "all its words were deleted; " \
@@ -184,7 +185,7 @@ def _notes(review: Review, edited: EditedDocx, segments: tuple, built: tuple[str
         return
     for number, (ident, text) in enumerate(zip(ids, built, strict=True), start=1):
         now = edited.footnotes.get(ident, ())
-        change = diff_text(text, accepted_text(now, lambda c: True))
+        change = diff_text(text, accepted_text(now, ACCEPT_ALL))
         if change:
             review.findings.append(Finding(f"{where}, note {number}", line, f"{change}: "
                                            "notes are not brought back; change the ^[…] "

@@ -22,11 +22,13 @@ from typing import Any
 from .errors import UsageError
 from .provenance import NS as PROVENANCE
 from .review_wordml import (
+    ACCEPT_ALL,
     MARK,
     Anchor,
     Change,
     Loose,
     Segment,
+    W,
     accepted_text,
     merge,
     story_segments,
@@ -43,7 +45,6 @@ MAX_EDITED_BYTES = 100_000_000  # the file itself
 MAX_EDITED_PART = 50_000_000  # any part read, uncompressed
 MAX_EDITED_PARTS = 5_000
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -214,11 +215,11 @@ def _comments(package: zipfile.ZipFile, parts: dict[str, str], anchors: dict[str
     def build(ident: str, seen: frozenset[str]) -> Comment:
         """The comment with this id and, below it, its replies (a loop is cut)."""
         el, anchor = by_id[ident], anchors.get(ident, Anchor(0, None, ()))
-        text = accepted_text(story_segments(el)[0], lambda change: True)
+        text = accepted_text(story_segments(el)[0], ACCEPT_ALL)
         nested = tuple(build(r, seen | {r}) for r in replies.get(ident, ()) if r not in seen)
         return Comment(ident, el.get(W + "author", ""), el.get(W + "initials", ""),
                        el.get(W + "date"), text,
-                       accepted_text(anchor.segments, lambda change: True),
+                       accepted_text(anchor.segments, ACCEPT_ALL),
                        anchor.mark, anchor.paragraph, nested, ident in done)
 
     order = list(anchors)
@@ -258,5 +259,5 @@ def mark_texts(body: Any) -> dict[str, str]:
 
     The same walk as review_docx.read_edited, so an unedited file reads back the same.
     """
-    return {name: accepted_text(segments, lambda change: True)
+    return {name: accepted_text(segments, ACCEPT_ALL)
             for name, segments in walk_body(body).marks.items()}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .provenance import parse_src, value_at
 from .review_docx import EditedDocx, accepted_text
+from .review_wordml import ACCEPT_ALL
 
 if TYPE_CHECKING:
     from .provenance import Provenance
@@ -59,7 +60,7 @@ def loose(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:
     built = {PAGE.sub("", text) for text in record.loose}
     found = []
     for paragraph in edited.loose:
-        text = accepted_text(paragraph.segments, lambda c: True).strip()
+        text = accepted_text(paragraph.segments, ACCEPT_ALL).strip()
         if text and PAGE.sub("", text) not in built:
             after = record.marks.get(paragraph.after or "")
             where = f"paragraph {paragraph.paragraph}" + (

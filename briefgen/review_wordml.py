@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["MARK", "Anchor", "BodyText", "Change", "Loose", "Segment", "accepted_text",
-           "merge", "story_segments", "walk_body"]
+__all__ = ["ACCEPT_ALL", "MARK", "REJECT_ALL", "W", "Anchor", "BodyText", "Change", "Loose",
+           "Segment", "accepted_text", "merge", "story_segments", "walk_body"]
 
 MARK = re.compile(r"^_bg\d+$")
 
@@ -119,6 +119,14 @@ class _Range:
         """Hold back a paragraph break, unless nothing came before it."""
         if self.segments:
             self.held.append(brk)
+
+
+def ACCEPT_ALL(change: Change) -> bool:  # noqa: N802 - a policy: every tracked change in
+    return True
+
+
+def REJECT_ALL(change: Change) -> bool:  # noqa: N802 - a policy: none (the text before them)
+    return False
 
 
 def accepted_text(segments: Iterable[Segment], accept: Callable[[Change], bool]) -> str:
