@@ -108,10 +108,14 @@ def _parser(quotes: str) -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str, quotes: str = "“”‘’") -> Parsed:
     """Parse a Markdown string into blocks, noting every citation and link with its line.
 
     quotes: the four quotation marks of the document's language (locales.Locale.quotes).
+    A text parsed before gives the same Parsed again, at once (a preview loads a long
+    report again after every save; most of its fields have not changed), so nothing may
+    change a node in place: the view makes new ones (tests/test_markdown.py).
     """
     env: dict = {}
     tokens = _parser(quotes).parse(text, env)

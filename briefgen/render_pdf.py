@@ -278,7 +278,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import notefix, speedups, tagfix
+    from . import notefix, speedups, tagfix, warm
     from .pdf_metadata import with_rights
 
     speedups.apply()
@@ -287,6 +287,8 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
 
     roots = tuple(r.resolve() for r in roots)
     fetcher = _fetcher(roots)
+    # Read through the gate, as every file of a template folder is.
+    texts = [(path, _stylesheet(path, roots)) for path in stylesheets]
     log = logging.getLogger("weasyprint")
     collector = _Collect()
     log.addHandler(collector)
@@ -294,21 +296,24 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     # @font-face rules take effect only through a FontConfiguration shared by the
     # stylesheets and the layout; without one WeasyPrint drops them and falls back to the
     # system's fonts. See https://doc.courtbouillon.org/weasyprint/stable/api_reference.html
-    fonts = FontConfiguration()
+    def read(fonts: FontConfiguration) -> tuple[list, dict]:
+        # Relative URLs in a stylesheet (its fonts) resolve against where it lies.
+        css = []
+        for path, text in texts:
+            collector.sheet = path
+            css.append(weasyprint.CSS(string=text, base_url=path.as_uri(),
+                                      url_fetcher=fetcher, font_config=fonts))
+        collector.sheet = None
+        return css, dict(collector.warnings)
+
+    fonts = None
     try:
         with _collector_paused():
             document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                        url_fetcher=fetcher)
             resolve_auto_directions(document.etree_element)
-            # Read through the gate, as every file of a template folder is; relative URLs
-            # in a stylesheet (its fonts) resolve against where it lies.
-            css = []
-            for path in stylesheets:
-                collector.sheet = path
-                css.append(weasyprint.CSS(string=_stylesheet(path, roots),
-                                          base_url=path.as_uri(), url_fetcher=fetcher,
-                                          font_config=fonts))
-            collector.sheet = None
+            fonts, css, warnings = warm.sheets(texts, roots, html, read, FontConfiguration)
+            collector.warnings.update(warnings)
             laid_out = document.render(stylesheets=css, font_config=fonts)
             # Checked while the layout's boxes and fonts are there, before the PDF is made.
             bundled = preflight.bundled_fonts(roots)
@@ -333,7 +338,8 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
     finally:
         # WeasyPrint copies the @font-face files into a temporary folder that it removes
         # when the configuration is garbage-collected, which may be never (cli.run).
-        fonts.__del__()
+        if fonts is not None and not warm.kept(fonts):
+            fonts.__del__()
         log.removeHandler(collector)
         log.propagate = propagate
     if fetcher.refused:  # a template's or stylesheet's mistake: a usage error

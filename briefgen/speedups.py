@@ -45,7 +45,7 @@ from __future__ import annotations
 import logging
 import os
 
-__all__ = ["apply"]
+__all__ = ["apply", "installed", "tested"]
 
 log = logging.getLogger(__name__)
 _applied = False
@@ -78,8 +78,8 @@ def apply() -> None:
         return
     for library, mend in (("weasyprint", _pending_footnotes), ("weasyprint", _note_lines),
                           ("pydyf", _page_references)):
-        version = _version(library)
-        if not any(version == v or version.startswith(v + ".") for v in TESTED[library]):
+        version = installed(library)
+        if not tested(library, version):
             log.debug("%s %s is not a version the speedup was tested on (%s); left as it is",
                       library, version, ", ".join(TESTED[library]))
             continue
@@ -91,7 +91,13 @@ def apply() -> None:
     _applied = True
 
 
-def _version(library: str) -> str:
+def tested(library: str, version: str) -> bool:
+    """Whether version of library is one the mends were written against (TESTED)."""
+    return any(version == v or version.startswith(v + ".") for v in TESTED[library])
+
+
+def installed(library: str) -> str:
+    """The installed version of library, or "unknown"."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:

@@ -83,3 +83,29 @@ def test_images_in_text_become_plain_links():
     # Figures are blocks with local files; an image in running text is never fetched.
     parsed = parse("![alt](http://example.org/x.png)")
     assert parsed.inlines == [Text("!"), Link("http://example.org/x.png", [Text("alt")])]
+
+
+def test_a_text_parsed_again_is_the_same_object_and_rendering_changes_no_node():
+    """parse keeps what it parsed (a preview loads a report again after every save), so
+    every renderer must leave the nodes as they are: here, every edition of the example
+    report as a web page and every edition of the brief in Word."""
+    import copy
+
+    from conftest import EXAMPLE
+
+    from briefgen.content import load
+    from briefgen.render import render_outputs
+    from briefgen.templates import for_documents
+
+    assert parse("A *b* [@c].") is parse("A *b* [@c].")
+    assert parse("A *b* [@c].") is not parse("A *b* [@c].", "«»“”")
+    for name, formats in (("report.yaml", ["html"]), ("brief.yaml", ["docx"])):
+        source = EXAMPLE.with_name(name)
+        templates = for_documents([source])
+        doc = load(source, list(templates.audiences))
+        before = copy.deepcopy(doc.markdown)
+        assert load(source, list(templates.audiences)).markdown[next(iter(before))] \
+            is doc.markdown[next(iter(before))]
+        for audience in doc.model.audiences:
+            render_outputs(doc, audience, formats, templates)
+        assert doc.markdown == before
