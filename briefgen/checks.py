@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from .checks_images import images
 from .checks_text import final_text, limits
@@ -184,7 +185,7 @@ def uncited_figures(draft: Draft) -> list[Diagnostic]:
         for block in parsed.blocks if where in bodies else ():
             if not isinstance(block, Para):
                 continue
-            found = _FIGURE.search(_NOT_FIGURES.sub(" ", own.sub(" ", plain_text(block.children))))
+            found = _figure(plain_text(block.children), own)
             cites = any(isinstance(n, Cite) for n in walk_inlines(block.children))
             marker = markers.get(block.line)
             if marker is not None and marker.kind == "uncited" and marker.target:
@@ -195,12 +196,20 @@ def uncited_figures(draft: Draft) -> list[Diagnostic]:
                                        f"opt-out not needed: the paragraph {why}", "warning"))
             elif found and not cites:
                 out.append(draft.source.diagnostic(
-                    where, f"paragraph states figures or dates ('{found.group(0).strip()}') "
+                    where, f"paragraph states figures or dates ('{found.strip()}') "
                     "but cites no source; add a citation such as [@id], or say why it needs "
                     "none with <!-- uncited: reason -->", severity="warning",
                     line_offset=_offset(draft, where, block.line)))
         out += [_marker(draft, where, m.line, *_misplaced(m)) for m in markers.values()]
     return out
+
+
+@lru_cache(maxsize=4096)
+def _figure(text: str, own: re.Pattern[str]) -> str | None:
+    """The first figure or date text states, besides the document's own dates and numbers
+    that are no figure; kept, as a preview checks the same paragraphs after every save."""
+    found = _FIGURE.search(_NOT_FIGURES.sub(" ", own.sub(" ", text)))
+    return found.group(0) if found else None
 
 
 def _misplaced(marker: Mention) -> tuple[str, str]:

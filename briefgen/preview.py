@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import signal
 import socket
@@ -245,8 +246,15 @@ async def _watch(session: Session, stop: asyncio.Event) -> None:
     folders = watched_folders(session.paths, documents, templates)
     # A save is seen 25 ms after the last write of its burst (an editor's temporary file
     # and rename take a few), not watchfiles' default 50: a twelfth of the page's budget.
+    frozen = False
     async for changes in awatch(*folders, debounce=DEBOUNCE_MS, step=25, stop_event=stop,
                                 watch_filter=relevant(None, templates)):
+        if not frozen:
+            # What lives by the first save (modules, compiled templates, parsed fields)
+            # lives as long as the preview: the collector need not walk it again after
+            # every save, which took a tenth of a long report's page.
+            gc.freeze()
+            frozen = True
         try:
             await session.changed([Path(path) for _, path in changes])
         except BriefgenError as exc:  # a folder named on the command line is gone

@@ -8,8 +8,9 @@ hold up the next save's page. It is given the edition as a build gives its worke
 WeasyPrint and lays out one page in every bundled face when it starts (`_warm_up`), so
 each save costs a layout, not the second a build spends on imports, fontconfig and first
 uses; and it keeps its fonts and the lines it broke from one layout to the next
-(warm.py), so a layout after a small edit takes about two thirds of a build's. With `--write` it also runs the build that writes the files, after the PDF, so the
-page on screen never waits for it.
+(warm.py), so a layout after a small edit takes about two thirds of a build's. With
+`--write` it also runs the build that writes the files, after the PDF, so the page on
+screen never waits for it.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """Lay out the HTML with WeasyPrint, preflight its pages, and return the PDF as bytes.
 
-WeasyPrint is imported here and nowhere else, so commands that do not print a PDF never
-pay for it (about 0.6 s). Resources come only from data: URIs and the template folders,
-read through their one gate (templates.read_template_file); every other URL is refused,
-and WeasyPrint's own error log fails the build rather than leaving a PDF with a hole in it.
-Its warnings (a typo in a stylesheet) are findings of kind "weasyprint", once each, naming
-the stylesheet and line. The laid-out document is preflighted (preflight.py) before it is
-written, from its boxes; the page of each element id is returned, for Word's contents.
-"""
+WeasyPrint is imported only when a PDF is laid out, so other commands never pay for it
+(about 0.6 s). Resources come only from data: URIs and the template folders, read through
+their one gate (templates.read_template_file); every other URL is refused, and
+WeasyPrint's error log fails the build rather than leave a PDF with a hole in it. Its
+warnings (a typo in a stylesheet) are findings of kind "weasyprint", once each, naming the
+stylesheet and line. The layout is preflighted (preflight.py) from its boxes before it is
+written; the page of each element id is returned, for Word's contents. A warm renderer
+keeps fonts and lines from one layout for the next (warm.py)."""
 
 from __future__ import annotations
 
@@ -287,20 +287,18 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
 
     roots = tuple(r.resolve() for r in roots)
     fetcher = _fetcher(roots)
-    # Read through the gate, as every file of a template folder is.
-    texts = [(path, _stylesheet(path, roots)) for path in stylesheets]
+    texts = [(path, _stylesheet(path, roots)) for path in stylesheets]  # through the gate
     log = logging.getLogger("weasyprint")
     collector = _Collect()
     log.addHandler(collector)
     propagate, log.propagate = log.propagate, False  # reported once, in the error below
     # @font-face rules take effect only through a FontConfiguration shared by the
-    # stylesheets and the layout; without one WeasyPrint drops them and falls back to the
-    # system's fonts. See https://doc.courtbouillon.org/weasyprint/stable/api_reference.html
+    # stylesheets and the layout (https://doc.courtbouillon.org/weasyprint/stable/
+    # api_reference.html); relative URLs in a stylesheet resolve against where it lies.
     def read(fonts: FontConfiguration) -> tuple[list, dict]:
-        # Relative URLs in a stylesheet (its fonts) resolve against where it lies.
         css = []
         for path, text in texts:
-            collector.sheet = path
+            collector.sheet = path  # its warnings name it
             css.append(weasyprint.CSS(string=text, base_url=path.as_uri(),
                                       url_fetcher=fetcher, font_config=fonts))
         collector.sheet = None
@@ -336,8 +334,7 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
                 for anchor in page.anchors:
                     anchors.setdefault(anchor, number)
     finally:
-        # WeasyPrint copies the @font-face files into a temporary folder that it removes
-        # when the configuration is garbage-collected, which may be never (cli.run).
+        # WeasyPrint removes its copies of the font files only in __del__ (maybe never).
         if fonts is not None and not warm.kept(fonts):
             fonts.__del__()
         log.removeHandler(collector)
