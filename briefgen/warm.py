@@ -155,7 +155,11 @@ def _mend_lines() -> None:
                             is_line_start, minimum)
         key = (text, tuple(style[name] for name in _LINE_STYLE), max_width,
                justification_spacing, is_line_start, minimum)
-        found = lines.get(key)
+        try:
+            found = lines.get(key)
+        except TypeError:  # a value that cannot be a key (none in WeasyPrint 70's styles)
+            return original(text, style, context, max_width, justification_spacing,
+                            is_line_start, minimum)
         if found is None:
             layout, *numbers = original(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
