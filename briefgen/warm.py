@@ -105,7 +105,7 @@ def sheets(texts: Iterable[tuple[Path, str]], roots: Iterable[Path], page: str,
     global _kept
     if not _keeping or "@font-face" in page:
         fonts = new_fonts()
-        return (fonts, *read(fonts))
+        return (fonts, *_read(read, fonts))
     texts = tuple((str(path), text) for path, text in texts)
     key = (texts, tuple(sorted(
         (str(path), path.stat().st_mtime_ns, path.stat().st_size)
@@ -114,11 +114,20 @@ def sheets(texts: Iterable[tuple[Path, str]], roots: Iterable[Path], page: str,
     if _kept is None or _kept[0] != key:
         forget()
         fonts = new_fonts()
-        css, warnings = read(fonts)
+        css, warnings = _read(read, fonts)
         fonts._briefgen_lines = Lines()  # type: ignore[attr-defined]
         _kept = (key, fonts, css, warnings)
     _kept[1]._briefgen_lines.next_layout()
     return _kept[1], _kept[2], dict(_kept[3])
+
+
+def _read(read: Callable[[object], tuple[list, dict]], fonts: object) -> tuple[list, dict]:
+    """read(fonts); if that fails, fonts' folder goes before the error does."""
+    try:
+        return read(fonts)
+    except BaseException:
+        fonts.__del__()  # type: ignore[attr-defined]
+        raise
 
 
 def forget() -> None:

@@ -170,6 +170,21 @@ def test_the_fonts_are_kept_while_the_stylesheets_and_font_files_stay(keeping, t
     assert replaced.removed and not warm.kept(replaced)
 
 
+@pytest.mark.parametrize("keeping_them", [True, False])
+def test_fonts_whose_stylesheets_fail_to_read_are_removed(monkeypatch, tmp_path, keeping_them):
+    monkeypatch.setattr(warm, "_keeping", keeping_them)
+    monkeypatch.setattr(warm, "_kept", None)
+    made = []
+
+    def read(fonts: Fonts) -> tuple[list, dict]:
+        made.append(fonts)
+        raise ValueError("a stylesheet that cannot be read")
+
+    with pytest.raises(ValueError):
+        warm.sheets([], [tmp_path], "<html>", read, Fonts)
+    assert made[0].removed and not warm.kept(made[0])
+
+
 def test_a_build_keeps_no_fonts(monkeypatch, tmp_path):
     monkeypatch.setattr(warm, "_kept", None)
     assert not warm._keeping  # only a warm renderer calls keep()
