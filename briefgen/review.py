@@ -1,15 +1,17 @@
 """`briefgen review EDITED.docx`: what people changed in a Word file, field by field.
 
 A Word file briefgen built records where its text came from (provenance): each paragraph
-made from a field carries a mark, and the file keeps, for each mark, the field's path and
-the text as built, and the YAML values it was made from. Review reads the edited file
-(review_docx), and for every marked paragraph compares the text as built, as it reads
-with tracked changes rejected (what changed without tracking), and as it reads with the
-accepted ones in (what will be written). The difference goes into the field's Markdown
-where its words stand (review_text.carry). What cannot be placed (a paragraph briefgen
-did not write, a deleted paragraph, an edit to words briefgen wrote, a note) is a finding
-with its place; a field the YAML changed since the build and the editor changed too is a
-conflict; neither is written. review_report prints the result, review_write writes it.
+made from a field carries a mark, and the file keeps, for each mark, the field's path
+and the text as built, and the YAML values it was made from. Review reads the edited
+file (review_docx), and for every marked paragraph compares the text as built, as it
+reads with tracked changes rejected (what changed without tracking), and as it reads
+with the accepted ones in (what will be written). The difference goes into the field's
+Markdown where its words stand (review_text.carry), and a note's into its ^[…] note.
+What cannot be placed (a paragraph briefgen did not write, a deleted paragraph, an edit
+to words briefgen wrote, a note made from a citation, an inline note's edit that cannot
+be found) is a finding with its place; a field the YAML changed since the build and the
+editor changed too is a conflict; neither is written. review_report prints the result,
+review_write writes it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,15 @@ from .provenance import Provenance, parse_src, read_provenance, source_digest, v
 from .review_docx import Change, Comment, EditedDocx, accepted_text, read_edited
 from .review_places import Finding, joined, loose, moved, named
 from .review_places import line as line_of
-from .review_text import Edit, Unplaceable, carry, diff_text, unit_span, word_diff
+from .review_text import (
+    Edit,
+    Unplaceable,
+    carry,
+    likeness,
+    note_spans,
+    unit_span,
+    word_diff,
+)
 from .review_wordml import ACCEPT_ALL, REJECT_ALL
 
 __all__ = ["Finding", "Paragraph", "Review", "policy", "review_file"]
@@ -46,6 +56,7 @@ class Paragraph:
     untracked: list[Edit]
     status: str = "apply"  # apply | done (in the YAML already) | pending | conflict | unplaceable
     reason: str = ""
+    note: int | None = None  # a note of the paragraph (its number in it), not its text
 
 
 @dataclass
@@ -150,46 +161,63 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
                 ("this table is gone" if whole else "this paragraph is gone") + " from the "
                 "Word file (deleted, or its mark with it); change the YAML by hand"))
             continue
-        _notes(review, edited, segments, notes, named(path, unit), line)
-        tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
-        final = accepted_text(segments, accept)
-        untracked = word_diff(built, accepted_text(segments, REJECT_ALL))
-        if not tracked and not untracked:
-            continue
-        entry = Paragraph(mark, path, unit, line, built, final,
-                          accepted_text(segments, ACCEPT_ALL), tracked, untracked)
-        review.paragraphs.append(entry)
-        if built.strip() and not final.strip():
-            entry.status, entry.reason = "unplaceable", "all its words were deleted; " \
-                "delete the field or the paragraph in the YAML"
-        elif final.count("\n") > built.count("\n"):
-            entry.status, entry.reason = "unplaceable", "a paragraph was split in two; " \
-                "split it in the YAML"
-        elif not word_diff(built, final):
-            entry.status = "pending"
-        else:
-            changed.setdefault(path, []).append(entry)
+        place = (mark, path, unit, line)
+        for entry in [_entry(place, built, segments, accept),
+                      *_notes(review, edited, place, segments, notes, accept)]:
+            if entry is not None:
+                review.paragraphs.append(entry)
+                if entry.status == "apply":
+                    changed.setdefault(path, []).append(entry)
     for path, entries in changed.items():
         keys = parse_src(path)[0]
         _apply(review, keys, entries, value_at(doc.model, keys),
                is_markdown_path(type(doc.model), keys))
 
 
-def _notes(review: Review, edited: EditedDocx, segments: tuple, built: tuple[str, ...],
-           where: str, line: int | None) -> None:
-    """Report every change to a paragraph's notes: they are not written back (yet)."""
+def _entry(place: tuple, built: str, segments: tuple, accept,  # noqa: ANN001
+           note: int | None = None) -> Paragraph | None:
+    """What people changed in a paragraph (or in its note number note): None if nothing."""
+    tracked = [_tracked(s.change, s.text, accept) for s in segments if s.change]
+    final = accepted_text(segments, accept)
+    untracked = word_diff(built, accepted_text(segments, REJECT_ALL))
+    if not tracked and not untracked:
+        return None
+    entry = Paragraph(*place, built, final, accepted_text(segments, ACCEPT_ALL), tracked,
+                      untracked, note=note)
+    if built.strip() and not final.strip():
+        entry.status, entry.reason = "unplaceable", "all its words were deleted; delete " \
+            + ("the ^[…] note" if note else "the field or the paragraph") + " in the YAML"
+    elif final.count("\n") > built.count("\n"):
+        entry.status, entry.reason = "unplaceable", "a paragraph was split in two; " \
+            "split it in the YAML"
+    elif not word_diff(built, final):
+        entry.status = "pending"
+    return entry
+
+
+def _notes(review: Review, edited: EditedDocx, place: tuple, segments: tuple,
+           built: tuple[str, ...], accept) -> list[Paragraph | None]:  # noqa: ANN001
+    """What people changed in each of a paragraph's notes, as built in order."""
     ids = [segment.note for segment in segments if segment.note]
     if len(ids) != len(built):
-        review.findings.append(Finding(where, line, f"it had {len(built)} notes and has "
-                                       f"{len(ids)} now; add or remove notes in the YAML"))
-        return
-    for number, (ident, text) in enumerate(zip(ids, built, strict=True), start=1):
-        now = edited.footnotes.get(ident, ())
-        change = diff_text(text, accepted_text(now, ACCEPT_ALL))
-        if change:
-            review.findings.append(Finding(f"{where}, note {number}", line, f"{change}: "
-                                           "notes are not brought back; change the ^[…] "
-                                           "note or the reference in the YAML"))
+        review.findings.append(Finding(named(*place[1:3]), place[3], f"it had {len(built)} "
+                                       f"notes and has {len(ids)} now; add or remove notes "
+                                       "in the YAML"))
+        return []
+    return [_entry(place, text, edited.footnotes.get(ident, ()), accept, number)
+            for number, (ident, text) in enumerate(zip(ids, built, strict=True), start=1)]
+
+
+def _note_span(source: str, built: str) -> tuple[int, int]:
+    """Where the text of the ^[inline note] built as `built` stands in a paragraph's source:
+    the one whose words are most nearly built's (at least half of them)."""
+    found = sorted((likeness(source[a + 2:b - 1], built), a + 2, b - 1)
+                   for a, b in note_spans(source))
+    if found and found[-1][0] >= 0.5 and (len(found) == 1 or found[-2][0] < found[-1][0]):
+        return found[-1][1:]
+    raise Unplaceable("two of the paragraph's notes read the same; change it in the YAML"
+                      if found and found[-1][0] >= 0.5 else "the note is made from a "
+                      "citation; change the reference's entry in the YAML")
 
 
 def _tracked(change: Change, text: str, accept) -> dict[str, str]:  # noqa: ANN001
@@ -231,9 +259,12 @@ def _carried(value: str, entries: list[Paragraph],
     """value with each entry's edit carried into its paragraph, the last first; and the
     entries whose edit could not be, with why."""
     refused = {}
-    for entry in sorted(entries, key=lambda e: -(e.unit or 0)):
+    for entry in sorted(entries, key=lambda e: (-(e.unit or 0), e.note is None)):
         try:
             start, end = unit_span(value, entry.unit)
+            if entry.note is not None:
+                inside = _note_span(value[start:end], entry.built)
+                start, end = start + inside[0], start + inside[1]
             value = value[:start] + carry(entry.built, entry.edited, value[start:end],
                                           markdown) + value[end:]
         except Unplaceable as exc:

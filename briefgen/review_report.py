@@ -21,7 +21,8 @@ def lines(review: Review) -> list[str]:
            + ("; the YAML has changed since it was built" if review.stale else "")]
     for p in review.paragraphs:
         head = f"{_where(review, p.line)}: {p.path}" + \
-            (f", paragraph {p.unit + 1}" if p.unit is not None else "")
+            (f", paragraph {p.unit + 1}" if p.unit is not None else "") + \
+            (f", note {p.note}" if p.note else "")
         out.append(f"{head}: {diff_text(p.built, p.proposed)}")
         for change in p.tracked:
             out.append(f"    {change['kind']} by {change['author'] or 'someone'}"
@@ -56,7 +57,7 @@ def as_json(review: Review, applied: bool) -> dict[str, Any]:
         "docx": str(review.docx), "source": str(review.source), "document": record.document,
         "edition": record.edition, "source_changed_since_build": review.stale,
         "applied": applied,
-        "paragraphs": [{"field": p.path, "paragraph": p.unit, "line": p.line,
+        "paragraphs": [{"field": p.path, "paragraph": p.unit, "note": p.note, "line": p.line,
                         "status": p.status, "reason": p.reason, "built": p.built,
                         "edited": p.edited, "proposed": p.proposed, "tracked": p.tracked,
                         "untracked": [{"old": e.old, "new": e.new} for e in p.untracked]}

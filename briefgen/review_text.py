@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-__all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "unit_span",
-           "word_diff"]
+__all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "note_spans",
+           "likeness", "unit_span", "word_diff"]
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -151,7 +151,7 @@ ATOMS = re.compile(r"\[[^\[\]]*@[^\[\]]*\]|\]\([^()\s]*(?:\([^()]*\))?[^()]*\)|<
 def _source_tokens(source: str) -> _Tokens:
     """The words of a Markdown source; each atom (ATOMS, a ^[note]) is one word of its own
     that matches nothing, so no edit is ever placed by it or inside it."""
-    atoms = [m.span() for m in ATOMS.finditer(source)] + _notes(source)
+    atoms = [m.span() for m in ATOMS.finditer(source)] + note_spans(source)
     spans, keys = [], []
     inside = sorted(atoms)
     words = _tokens(source)
@@ -169,7 +169,7 @@ def _source_tokens(source: str) -> _Tokens:
     return _Tokens(source, spans, keys)
 
 
-def _notes(source: str) -> list[tuple[int, int]]:
+def note_spans(source: str) -> list[tuple[int, int]]:
     """The spans of the ^[inline notes] of a source, brackets matched."""
     out = []
     for match in re.finditer(r"\^\[", source):
@@ -203,6 +203,12 @@ def _seen(nodes: list) -> str:
             inner = _seen(node.children)
             out.append(inner if inner.strip() else "\x00")
     return "".join(out)
+
+
+def likeness(source: str, text: str) -> float:
+    """How nearly the words a source shows are text's, 0 to 1 (text has its citations' too)."""
+    return SequenceMatcher(None, _tokens(_read(source)).keys, _tokens(text).keys,
+                           autojunk=False).ratio()
 
 
 def _edits(old: str, new: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:

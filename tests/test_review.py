@@ -217,12 +217,42 @@ def test_notes_and_moves_are_reported_not_dropped(project, capsys):
     edits.save(Path("edited.docx"))
     code, out, _ = review("edited.docx", capsys=capsys)
     assert code == 1
-    assert "[-Evolving-]{+Changing+} Nature" in out and "notes are not brought back" in out
+    # That note is a citation's: its words come from the reference, not from the paragraph.
+    assert "[-Evolving-]{+Changing+} Nature" in out
+    assert "not brought back (unplaceable): the note is made from a citation; change the " \
+        "reference's entry in the YAML" in out
     # Paragraph 1 moved after 2, or 2 before 1: the same change; either is named.
     text = DOC.read_text(encoding="utf-8")
     assert any(f"{DOC}:{line_of(text, words)} (sections.history.body, paragraph {n}): this "
                "paragraph was moved in the Word file; move it in the YAML by hand" in out
                for n, words in ((1, "Pakistan opened diplomatic"), (2, "There were warmer")))
+
+
+def test_an_edit_to_an_inline_note_comes_back_into_its_note(project, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    edits = WordEdits(path)
+    notes = zipfile.ZipFile(path).read("word/footnotes.xml").decode()
+    assert notes.count("Sources differ on the year.") == 1
+    edits.parts["word/footnotes.xml"] = notes.replace("Sources differ on the year.",
+                                                      "Sources vary on the year.").encode()
+    edits.retype(mark(path, "sections.history.body/1"), "warmer spells", "better spells")
+    edits.save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", capsys=capsys)
+    assert code == 0, out
+    line = line_of(original, "There were warmer spells.")
+    assert f"{DOC}:{line}: sections.history.body, paragraph 2, note 1: Sources " \
+        "[-differ-]{+vary+} on the year." in out
+    assert f"{DOC}:{line}: sections.history.body, paragraph 2: There were " \
+        "[-warmer-]{+better+} spells." in out
+    assert DOC.read_text(encoding="utf-8") == expected(original, [
+        ("Sources differ on the year.", "Sources vary on the year."),
+        ("There were warmer spells.", "There were better spells.")])
+    # Built again, the Word file has the note as edited.
+    assert main(["build", str(DOC), "-a", "academic", "-f", "docx", "-q"]) == 0
+    again = zipfile.ZipFile(docx("academic")).read("word/footnotes.xml").decode()
+    assert "Sources vary on the year." in again and "differ on the year" not in again
 
 
 def test_a_deleted_table_is_one_finding(project, capsys):
