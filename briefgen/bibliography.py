@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from .docmodel import Emph, Inline, Link, Text
 from .locales import Locale, auto_direction
@@ -53,6 +54,7 @@ def _given_first(name: str) -> str:
     return f"{given} {family}" if given else family
 
 
+@lru_cache(maxsize=4096)  # names and titles, folded again for every note
 def fold(text: str) -> str:
     """Return text for comparing: no case, no accents, punctuation as spaces."""
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

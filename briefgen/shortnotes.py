@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from .bibliography import (
     ENGLISH,
@@ -75,11 +76,11 @@ def note_names(refs: Iterable[Reference]) -> dict[tuple[str, str], str]:
 
 # -- short notes ---------------------------------------------------------------------------
 
-def _main_title(ref: Reference) -> str:
+def _main_title(title: str, kind: str) -> str:
     """The title without its subtitle; a news headline's one-word kicker is skipped."""
-    parts = _SUBTITLE.split(ref.title.strip(), maxsplit=1)
+    parts = _SUBTITLE.split(title.strip(), maxsplit=1)
     # "Pakistan: Musharraf Seeks Strategic Ties" is a headline, "Pakistan" its kicker.
-    if ref.type in ("news", "web") and len(parts) == 2 and " " not in parts[0].strip():
+    if kind in ("news", "web") and len(parts) == 2 and " " not in parts[0].strip():
         return parts[1]
     return parts[0]
 
@@ -137,9 +138,13 @@ def short_title(ref: Reference) -> str:
     Fishers Stranded") has no boundary to find without a dictionary, so it is kept whole:
     long, but never cut mid-phrase. Give such a work a `short_title`.
     """
-    if ref.short_title:
-        return curly(ref.short_title)
-    words = drop_article(_main_title(ref)).split() or ref.title.split() or [ref.title]
+    return curly(ref.short_title) if ref.short_title else _shortened(ref.title, ref.type)
+
+
+@lru_cache(maxsize=1024)  # a preview makes the notes again after every save
+def _shortened(title: str, kind: str) -> str:
+    """short_title of a work with this title and type and no short_title of its own."""
+    words = drop_article(_main_title(title, kind)).split() or title.split() or [title]
     words[-1] = words[-1].rstrip(".,;:") or words[-1]
     n = len(words)
     steps = [range(n, n + 1) if n <= 4 else range(0),
