@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-__all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "note_spans",
-           "likeness", "unit_span", "word_diff"]
+__all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "likeness",
+           "note_spans", "unit_span", "word_diff"]
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
