@@ -15,10 +15,10 @@ is where it does, when `keep()` has been called in its process:
    every line is one the last layout broke, from the same text, in the same style and
    width. Its answer depends on nothing else: the text, the style properties named in
    _LINE_STYLE (those it and the Pango layout it makes read, with the configuration's
-   fonts), the width, the justification spacing and the two flags. So the answers of
-   the last two layouts are kept, by those, on the configuration they were made with,
-   and a line broken before is answered from there: the same numbers and a new Layout
-   object in the state WeasyPrint's own leaves it (deactivated, holding its text).
+   fonts), the width, the justification spacing and the two flags. So the answers are
+   kept (the latest 50,000 to 100,000: Lines), by those, on the configuration they were
+   made with, and a line broken before is answered from there: the same numbers and a new
+   Layout object in the state WeasyPrint's own leaves it (deactivated, holding its text).
 
 Neither changes the PDF: a kept renderer's PDF is the one a build makes, byte for byte
 (tests/test_warm.py). A build never calls keep(): it lays out each edition once, and its
@@ -55,26 +55,32 @@ _kept: tuple | None = None  # (key, FontConfiguration, stylesheets, warnings)
 
 
 class Lines:
-    """The lines broken in the last two layouts, by all their answer depends on."""
+    """The lines broken lately, by all their answer depends on, in two generations: new
+    answers and those used again go into the newer, which becomes the older when it
+    holds `limit`, and the older is dropped. A long report's layout breaks about 5,500
+    different lines, so several editions laid out in turn (two open in a preview, or a
+    translation beside its source) all stay; memory stays bounded however long it runs.
+    """
 
-    __slots__ = ("last", "now")
+    __slots__ = ("last", "limit", "now")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
         self.now: dict[tuple, tuple] = {}
         self.last: dict[tuple, tuple] = {}
-
-    def next_layout(self) -> None:
-        """A layout begins: what the one before last broke and this one did not, goes."""
-        if self.now:
-            self.last, self.now = self.now, {}
 
     def get(self, key: tuple) -> tuple | None:
         found = self.now.get(key)
         if found is None:
             found = self.last.get(key)
             if found is not None:
-                self.now[key] = found
+                self.put(key, found)
         return found
+
+    def put(self, key: tuple, found: tuple) -> None:
+        if len(self.now) >= self.limit:
+            self.last, self.now = self.now, {}
+        self.now[key] = found
 
 
 def keep() -> None:
@@ -117,7 +123,6 @@ def sheets(texts: Iterable[tuple[Path, str]], roots: Iterable[Path], page: str,
         css, warnings = _read(read, fonts)
         fonts._briefgen_lines = Lines()  # type: ignore[attr-defined]
         _kept = (key, fonts, css, warnings)
-    _kept[1]._briefgen_lines.next_layout()
     return _kept[1], _kept[2], dict(_kept[3])
 
 
@@ -172,7 +177,7 @@ def _mend_lines() -> None:
         if found is None:
             layout, *numbers = original(text, style, context, max_width,
                                         justification_spacing, is_line_start, minimum)
-            found = lines.now[key] = (dict(layout.__dict__), *numbers)
+            lines.put(key, (dict(layout.__dict__), *numbers))
             return (layout, *numbers)
         state, *numbers = found
         layout = layout_class.__new__(layout_class)

@@ -123,6 +123,19 @@ def test_lines_broken_in_the_last_layout_are_not_broken_again(project, mode):
         assert 0 < edited < first / 10  # the edited paragraph's lines, and those after it
 
 
+def test_lines_of_editions_laid_out_in_turn_all_stay():
+    lines = warm.Lines(limit=4)
+    brief, report = [("brief", n) for n in range(2)], [("report", n) for n in range(2)]
+    for _ in range(3):  # two editions open: each save lays out one, then the other
+        for key in brief + report:
+            if lines.get(key) is None:
+                lines.put(key, ("answer", key))
+    assert all(lines.get(key) == ("answer", key) for key in brief + report)
+    for n in range(9):  # many more lines: the oldest go, and memory stays bounded
+        lines.put(("new", n), ("answer",))
+    assert lines.get(("brief", 0)) is None and len(lines.now) + len(lines.last) <= 8
+
+
 @pytest.fixture
 def keeping(monkeypatch):
     """warm.sheets as in a kept renderer, without mending this test process's WeasyPrint."""
