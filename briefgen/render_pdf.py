@@ -310,11 +310,11 @@ def render_pdf(html: str, stylesheets: list[Path], roots: tuple[Path, ...],
             document = weasyprint.HTML(string=html, base_url=str(roots[-1]) + "/",
                                        url_fetcher=fetcher)
             resolve_auto_directions(document.etree_element)
-            fonts, css, warnings = warm.sheets(texts, roots, html, read, FontConfiguration)
+            bundled = preflight.bundled_fonts(roots)
+            fonts, css, warnings = warm.sheets(texts, bundled, html, read, FontConfiguration)
             collector.warnings.update(warnings)
             laid_out = document.render(stylesheets=css, font_config=fonts)
             # Checked while the layout's boxes and fonts are there, before the PDF is made.
-            bundled = preflight.bundled_fonts(roots)
             findings = preflight.check(laid_out, bundled, page_limit, audience)
             laid_out, findings = _headings_moved_on(
                 laid_out, findings,

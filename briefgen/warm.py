@@ -48,7 +48,6 @@ _LINE_STYLE = (
     "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphens", "lang", "letter_spacing",
     "overflow_wrap", "tab_size", "text_decoration_line", "white_space", "word_break",
     "word_spacing")
-_FONT_FILES = {".ttf", ".otf", ".woff", ".woff2", ".ttc"}
 
 _keeping = False
 _kept: tuple | None = None  # (key, FontConfiguration, stylesheets, warnings)
@@ -97,26 +96,22 @@ def kept(fonts: object) -> bool:
     return _kept is not None and _kept[1] is fonts
 
 
-def sheets(texts: Iterable[tuple[Path, str]], roots: Iterable[Path], page: str,
+def sheets(texts: Iterable[tuple[Path, str]], font_files: frozenset[str], page: str,
            read: Callable[[object], tuple[list, dict]], new_fonts: Callable[[], object],
            ) -> tuple[object, list, dict]:
     """Return (fonts, stylesheets, warnings) for a layout of page.
 
-    texts: each stylesheet's path and text; roots: the template folders, whose font
-    files the stylesheets name; read(fonts) reads the stylesheets through fonts and
-    returns them with the warnings reading them gave. Without keep(), or for a page whose
-    own <style> has @font-face rules (they would pile up in a kept configuration), that
-    is a new configuration each time, for the caller to remove.
+    texts: each stylesheet's path and text; font_files: what the template folders' font
+    files are (preflight.bundled_fonts, their digests); read(fonts) reads the stylesheets
+    through fonts and returns them with the warnings reading them gave. Without keep(),
+    or for a page whose own <style> has @font-face rules (they would pile up in a kept
+    configuration), that is a new configuration each time, for the caller to remove.
     """
     global _kept
     if not _keeping or "@font-face" in page:
         fonts = new_fonts()
         return (fonts, *_read(read, fonts))
-    texts = tuple((str(path), text) for path, text in texts)
-    key = (texts, tuple(sorted(
-        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
-        for root in roots for path in Path(root).rglob("*")
-        if path.suffix.lower() in _FONT_FILES and path.is_file())))
+    key = (tuple((str(path), text) for path, text in texts), font_files)
     if _kept is None or _kept[0] != key:
         forget()
         fonts = new_fonts()

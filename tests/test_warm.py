@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, ROOT
 
-from briefgen import warm
+from briefgen import preflight, warm
 
 EPOCH = "1700000000"
 # (document, audience, a one-word edit): the Urdu brief is right to left, in a face of its
@@ -76,7 +76,7 @@ COUNT = textwrap.dedent("""
     from pathlib import Path
     from weasyprint.layout import inline, preferred
     from weasyprint.text import line_break
-    from briefgen import warm
+    from briefgen import preflight, warm
     from briefgen.render import _print, view_of
     from briefgen.loading import load_document
     from briefgen.templates import for_documents
@@ -146,10 +146,7 @@ def keeping(monkeypatch):
 class Fonts:
     """A stand-in for WeasyPrint's FontConfiguration: counts its removal."""
 
-    made = 0
-
     def __init__(self) -> None:
-        Fonts.made += 1
         self.removed = False
 
     def __del__(self) -> None:
@@ -165,7 +162,8 @@ def test_the_fonts_are_kept_while_the_stylesheets_and_font_files_stay(keeping, t
     def sheets(text: str, page: str = "<html>") -> tuple:
         def read(fonts: Fonts) -> tuple[list, dict]:
             return [f"read {text}"], {(sheet, "a warning"): None}
-        return warm.sheets([(sheet, text)], [tmp_path], page, read, Fonts)
+        return warm.sheets([(sheet, text)], preflight.bundled_fonts((tmp_path,)), page,
+                           read, Fonts)
 
     first, css, warnings = sheets("a")
     assert css == ["read a"] and warnings == {(sheet, "a warning"): None}
@@ -194,15 +192,15 @@ def test_fonts_whose_stylesheets_fail_to_read_are_removed(monkeypatch, tmp_path,
         raise ValueError("a stylesheet that cannot be read")
 
     with pytest.raises(ValueError):
-        warm.sheets([], [tmp_path], "<html>", read, Fonts)
+        warm.sheets([], frozenset(), "<html>", read, Fonts)
     assert made[0].removed and not warm.kept(made[0])
 
 
 def test_a_build_keeps_no_fonts(monkeypatch, tmp_path):
     monkeypatch.setattr(warm, "_kept", None)
     assert not warm._keeping  # only a warm renderer calls keep()
-    one, _, _ = warm.sheets([], [tmp_path], "<html>", lambda fonts: ([], {}), Fonts)
-    two, _, _ = warm.sheets([], [tmp_path], "<html>", lambda fonts: ([], {}), Fonts)
+    one, _, _ = warm.sheets([], frozenset(), "<html>", lambda fonts: ([], {}), Fonts)
+    two, _, _ = warm.sheets([], frozenset(), "<html>", lambda fonts: ([], {}), Fonts)
     assert one is not two and not warm.kept(one) and not warm.kept(two)
 
 
