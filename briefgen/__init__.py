@@ -6,6 +6,7 @@ The library API mirrors the command line (api.py):
     doc = briefgen.load("content/pakistan-russia/brief.yaml")   # the validated model
     warnings = briefgen.validate(["content"])                     # check, no rendering
     briefgen.build(["content"], out="build", formats=["pdf"])     # render and write
+    briefgen.review("edited.docx", apply=True)                    # Word edits to YAML
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __all__ = ["BriefgenError", "ContentError", "Diagnostic", "UsageError", "build", "load",
-           "schema", "validate", "__version__"]
+           "review", "schema", "validate", "__version__"]
 
 from .errors import BriefgenError, ContentError, Diagnostic, UsageError
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .api import build, load, schema, validate
+    from .api import build, load, review, schema, validate
 
-_API = ("build", "load", "schema", "validate")
+_API = ("build", "load", "review", "schema", "validate")
 
 
 def __getattr__(name: str) -> Any:

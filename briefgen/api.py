@@ -4,6 +4,7 @@
     doc = briefgen.load("content/pakistan-russia/brief.yaml")    # the validated model
     warnings = briefgen.validate(["content"], strict=False)       # every document
     written = briefgen.build(["content"], out="build", formats=["pdf"])
+    found = briefgen.review("edited.docx", apply=True, accept_all=True)
 
 Each finds a project's own `templates/` folder (beside its `content/`) as the command
 line does, after any folder given in `templates`. Errors are raised, never printed:
@@ -29,8 +30,9 @@ from .templates import builtin_dir, for_documents
 if TYPE_CHECKING:
     from .models import Document
     from .pipeline import build
+    from .review_fields import Review
 
-__all__ = ["build", "load", "new", "schema", "validate"]  # build: pipeline.build itself
+__all__ = ["build", "load", "new", "review", "schema", "validate"]  # build: pipeline.build itself
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -107,6 +109,29 @@ def new(kind: str, path: str | Path) -> tuple[Path, Path]:
         text = json.dumps(schema(), indent=2, ensure_ascii=False) + "\n"
         write_atomic(schema_path, text.encode())
     return target, schema_path
+
+
+def review(docx: str | Path, source: str | Path | None = None, apply: bool = False,
+           accept_all: bool = False, authors: Iterable[str] = (), log: bool = True) -> Review:
+    """Read a Word file people edited against the YAML it was built from (`briefgen review`).
+
+    source: that YAML (default: the file under content/ that makes the document the Word
+    file names). Pending tracked changes go in under accept_all, or those of authors.
+    Returns the Review: its paragraphs (each change and what became of it), comments,
+    findings (what cannot be brought back, with its place) and the new values. apply
+    writes those into the YAML, validated first, and under log keeps the comments in
+    NAME.review.yaml beside it; ContentError, and nothing written, if the result is not
+    valid. Raises UsageError for a file briefgen did not build or a source of another
+    document.
+    """
+    from .review_fields import policy, review_file
+    from .review_write import apply as write
+
+    found = review_file(Path(docx), Path(source) if source is not None else None,
+                        policy(accept_all, authors))
+    if apply:
+        write(found, log)
+    return found
 
 
 def __getattr__(name: str) -> Any:

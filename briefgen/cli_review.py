@@ -32,7 +32,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Review one Word file; 1 if anything found cannot be brought back, else 0."""
     from .errors import ContentError
-    from .review import policy, review_file
+    from .review_fields import policy, review_file
     from .review_report import as_json, lines
     from .review_write import apply
 

@@ -8,7 +8,7 @@ bookmark on the next paragraph written; data-docx-keep keeps a small unit on one
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lxml.etree import _Element
@@ -43,6 +43,7 @@ class BlockWriter:
         self.styles = StyleBook(document)
         self.runs = RunWriter(document, self.styles, charts, text_width)
         self.runs.direction = direction
+        self.runs.marker = self._inline_mark
         self.text_width = text_width
         self.bookmarks = Bookmarks()
         self.marks: list[str] = []  # data-src of mark _bg<n> at n - 1 (provenance)
@@ -173,6 +174,12 @@ class BlockWriter:
         if src:
             self.marks.append(src)
             self.bookmarks.add(paragraph, f"{MARK_PREFIX}{len(self.marks)}", name=True)
+
+    def _inline_mark(self, paragraph: Any, src: str) -> Callable[[], None]:
+        """Mark the runs written next, up to the call of what this returns, with src."""
+        self.marks.append(src)
+        end = self.bookmarks.begin(paragraph, f"{MARK_PREFIX}{len(self.marks)}")
+        return lambda: paragraph._p.append(end)
 
     def _direct(self, paragraph: Any, el: _Element) -> None:
         """Give paragraph el's direction if it is not the page's (dir="ltr" in Urdu)."""

@@ -34,18 +34,29 @@ class Bookmarks:
     def add(self, paragraph: Any, ident: str, name: bool = False) -> None:
         """Bookmark the paragraph, to its end so far, under the name of the HTML id ident
         (name: ident is the bookmark's name)."""
-        self._count += 1
-        start = OxmlElement("w:bookmarkStart")
-        start.set(qn("w:id"), str(self._count))
-        start.set(qn("w:name"), ident if name else bookmark_name(ident))
-        end = OxmlElement("w:bookmarkEnd")
-        end.set(qn("w:id"), str(self._count))
+        start, end = self._pair(ident if name else bookmark_name(ident))
         properties = paragraph._p.pPr
         if properties is not None:
             properties.addnext(start)
         else:
             paragraph._p.insert(0, start)
         paragraph._p.append(end)
+
+    def begin(self, paragraph: Any, name: str) -> Any:
+        """Start a bookmark named name at the paragraph's end so far; return its end, for
+        the caller to append when the bookmarked content is written."""
+        start, end = self._pair(name)
+        paragraph._p.append(start)
+        return end
+
+    def _pair(self, name: str) -> tuple[Any, Any]:
+        self._count += 1
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(self._count))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(self._count))
+        return start, end
 
 
 def add_hyperlink(paragraph: Any, href: str) -> Any:

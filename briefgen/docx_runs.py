@@ -3,12 +3,13 @@
 Text is folded as a browser folds it; strong, em, sup and code, links, tabs, line breaks,
 page-number fields, pictures and footnotes become what Word has for each (see
 docx_styles.STYLES and RUN_FORMATS). A data-docx value that is not a role names a
-character style.
+character style. An inline element with a data-src (one field of several in a paragraph,
+as a timeline entry's title and text) is marked by the block writer's marker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,9 @@ class RunWriter:
         self.text_width = text_width
         self.footnotes: Footnotes | None = None  # made at the first note
         self.direction = "ltr"  # the page's; a note whose dir differs gets its own
+        # Marks the text of an inline element with a data-src (a field among others in
+        # one paragraph); given the paragraph and the src, returns what ends the mark.
+        self.marker: Callable[[Any, str], Callable[[], None]] | None = None
 
     def children(self, paragraph: Any, el: _Element, fmt: RunFormat = PLAIN) -> None:
         """Write el's text and inline children (with their tails) into paragraph."""
@@ -82,8 +86,13 @@ class RunWriter:
         elif el.tag == "img":
             add_picture(paragraph, el, self.charts, self.text_width)
         else:
+            src = el.get("data-src")
+            end = self.marker(paragraph, src) if src and self.marker and \
+                paragraph.part is self.document.part else None
             fmt = self._format(paragraph, el, role, fmt)
             self.children(paragraph, el, fmt)
+            if end:
+                end()
 
     def _format(self, paragraph: Any, el: _Element, role: str | None,
                 fmt: RunFormat) -> RunFormat:

@@ -4,8 +4,10 @@ Each paragraph the Word writer makes from a field carries a hidden bookmark, a m
 (`_bg1`, `_bg2`, …; docx_blocks), and the file holds one custom XML part that says, for
 each mark, the field's path (`sections.history.body/2`: the body's third paragraph of
 text) and the text the paragraph and its notes had when it was built; for each field
-marked, its value in the YAML as it was then; and the document, edition, file name and a
-digest of the YAML the file was built from. Word and LibreOffice keep both bookmarks and
+marked, its value in the YAML as it was then (a list of texts, as the one text it shows);
+and the document, edition, file name and a digest of the YAML the file was built from. A
+paragraph made of several fields (a timeline entry's title and text) has a mark for each,
+around its own runs. Word and LibreOffice keep both bookmarks and
 custom XML parts when people edit. The part holds the document's data, never the YAML's
 comments (which may hold notes not meant for readers of the Word file).
 """
@@ -14,7 +16,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -49,6 +52,12 @@ class Provenance:
     marks: dict[str, tuple[str, int | None, str, tuple[str, ...]]]
     values: dict[str, str]  # path -> the field's value in the YAML, as built
     loose: tuple[str, ...] = ()  # the text of each paragraph in no mark (labels, headings)
+    # A list of texts (who should act) is marked as one text: its items joined with the
+    # comma shown between them, kept here by path; its value above is that text.
+    lists: dict[str, str] = field(default_factory=dict)
+    # Marks made in the paragraph the mark before them ends in (a timeline entry's title
+    # and text): not joined by an editor.
+    together: frozenset[str] = frozenset()
 
 
 def source_digest(lines: Iterable[str]) -> str:
@@ -88,11 +97,16 @@ def add_provenance(document: Any, record: Provenance) -> None:
     for name, (path, unit, text, notes) in record.marks.items():
         mark = etree.SubElement(root, f"{{{NS}}}mark", name=name,
                                 src=path if unit is None else f"{path}/{unit}")
+        if name in record.together:
+            mark.set("together", "1")
         mark.text = xml_safe(text)
         for note in notes:
             etree.SubElement(mark, f"{{{NS}}}note").text = xml_safe(note)
     for path, value in record.values.items():
-        etree.SubElement(root, f"{{{NS}}}value", path=path).text = xml_safe(value)
+        element = etree.SubElement(root, f"{{{NS}}}value", path=path)
+        element.text = xml_safe(value)
+        if path in record.lists:
+            element.set("comma", record.lists[path])
     for text in record.loose:
         etree.SubElement(root, f"{{{NS}}}loose").text = xml_safe(text)
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -116,16 +130,24 @@ def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
     origin, found = view.origin, walk_body(document.element.body)
     notes = _note_texts(document)
     loose = (accepted_text(p.segments, ACCEPT_ALL).strip() for p in found.loose)
+    names = [f"{MARK_PREFIX}{number}" for number in range(1, len(marks) + 1)]
+    where = found.paragraphs_of
+    together = frozenset(name for before, name in pairwise(names)
+                         if name in where and before in where
+                         and where[name][0] == where[before][1])
     record = Provenance(origin.file, view.name, view.audience.name,
-                        source_digest(origin.lines), {}, {}, tuple(filter(None, loose)))
-    for number, src in enumerate(marks, start=1):
+                        source_digest(origin.lines), {}, {}, tuple(filter(None, loose)),
+                        together=together)
+    for name, src in zip(names, marks, strict=True):
         keys, unit = parse_src(src)
         path = src.partition("/")[0]
-        segments = found.marks.get(f"{MARK_PREFIX}{number}", ())
-        record.marks[f"{MARK_PREFIX}{number}"] = (
-            path, unit, accepted_text(segments, ACCEPT_ALL),
-            tuple(notes.get(s.note, "") for s in segments if s.note))
+        segments = found.marks.get(name, ())
+        record.marks[name] = (path, unit, accepted_text(segments, ACCEPT_ALL),
+                              tuple(notes.get(s.note, "") for s in segments if s.note))
         value = value_at(origin.model, keys)
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            record.lists[path] = view.locale.comma
+            value = view.locale.comma.join(value)
         if isinstance(value, str):
             record.values.setdefault(path, value)
     add_provenance(document, record)
@@ -159,6 +181,10 @@ def read_provenance(blob: bytes) -> Provenance:
         marks[mark.get("name", "")] = (path, int(unit) if unit else None, mark.text or "",
                                        notes)
     values = {v.get("path", ""): v.text or "" for v in root.iter(f"{{{NS}}}value")}
+    lists = {v.get("path", ""): v.get("comma") for v in root.iter(f"{{{NS}}}value")
+             if v.get("comma")}
     loose = tuple(v.text or "" for v in root.iter(f"{{{NS}}}loose"))
+    together = frozenset(m.get("name", "") for m in root.iter(f"{{{NS}}}mark")
+                         if m.get("together") == "1")
     return Provenance(root.get("file", ""), root.get("document", ""), root.get("edition", ""),
-                      root.get("digest", ""), marks, values, loose)
+                      root.get("digest", ""), marks, values, loose, lists, together)

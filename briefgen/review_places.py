@@ -89,7 +89,7 @@ def joined(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:
     for mark in record.marks:
         if mark in edited.paragraphs_of:
             first, last = edited.paragraphs_of[mark]
-            if first in ended:
+            if first in ended and mark not in record.together:
                 found.append(_at(record, ended[first], doc, "this paragraph was joined with "
                                  "the next in the Word file; join them in the YAML by hand"))
             ended[last] = mark

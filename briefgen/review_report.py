@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .review import Review
+from .review_fields import Review
 from .review_text import diff_text
 
 __all__ = ["as_json", "comment_data", "lines"]

@@ -18,8 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from .review_units import Unplaceable, note_spans, unit_span
+
 __all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "likeness",
-           "note_spans", "unit_span", "word_diff"]
+           "note_spans", "unit_span", "word_diff"]  # the last two, Unplaceable: review_units
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -36,10 +38,6 @@ class Edit:
     """One change of the text: old words (as built) became new ones (as edited)."""
     old: str
     new: str
-
-
-class Unplaceable(ValueError):
-    """An edit the source cannot take where it stands; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -169,20 +167,6 @@ def _source_tokens(source: str) -> _Tokens:
     return _Tokens(source, spans, keys)
 
 
-def note_spans(source: str) -> list[tuple[int, int]]:
-    """The spans of the ^[inline notes] of a source, brackets matched."""
-    out = []
-    for match in re.finditer(r"\^\[", source):
-        depth, at = 0, match.start() + 1
-        while at < len(source):
-            depth += {"[": 1, "]": -1}.get(source[at], 0)
-            if depth == 0:
-                out.append((match.start(), at + 1))
-                break
-            at += 1 + (source[at] == "\\")
-    return out
-
-
 def _read(source: str) -> str:
     """The words a reader sees of a paragraph's Markdown, notes and citations aside."""
     from .markdown import parse
@@ -212,9 +196,24 @@ def likeness(source: str, text: str) -> float:
 
 
 def _edits(old: str, new: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """The changes from old to new, as words compared the way carry compares them."""
-    return [(tuple(_tokens(e.old).keys), tuple(_tokens(e.new).keys))
-            for e in word_diff(old, new)]
+    """The changes from old to new, as words compared the way carry compares them.
+
+    Words taken out or put in beside the same words may be seen at either end ("a, b, c"
+    less "b," is also less ", b"): each is moved as far back as it goes, so that two
+    texts changed alike give the same list however difflib lined them up.
+    """
+    a, b = _tokens(old).keys, _tokens(new).keys
+    found, done = [], 0  # done: where the last change ended in a
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
+        if tag == "equal":
+            continue
+        gone, put = a[i1:i2], b[j1:j2]
+        while tag != "replace" and i1 > done and a[i1 - 1] == (gone or put)[-1]:
+            i1, i2 = i1 - 1, i2 - 1
+            gone, put = (a[i1:i2], put) if gone else (gone, [a[i1]] + put[:-1])
+        found.append((tuple(gone), tuple(put)))
+        done = i2
+    return found
 
 
 def _splices(tag: str, at: tuple[int, int, int, int], old: _Tokens, new: _Tokens,
@@ -324,27 +323,3 @@ def _next_start(src: _Tokens, last: int) -> int:
 def _refuse(old: _Tokens, i1: int, i2: int, why: str):
     words = _stretch(old, i1, i2)
     raise Unplaceable(f"cannot change “{words}”: {why}")
-
-
-def unit_span(value: str, unit: int | None) -> tuple[int, int]:
-    """Where paragraph of text number unit of a Markdown field stands in it (None: the
-    whole value). Raises Unplaceable if the field has no such paragraph."""
-    if unit is None:
-        return 0, len(value)
-    from .markdown import text_blocks
-
-    blocks = text_blocks(value)
-    if unit >= len(blocks):
-        raise Unplaceable(f"the field has {len(blocks)} paragraphs now, not {unit + 1}")
-    content, first, end = blocks[unit]
-    starts = [0]
-    for line in value.split("\n"):
-        starts.append(starts[-1] + len(line) + 1)
-    region = value[starts[first]:starts[min(end, len(starts) - 1)]]
-    # Markdown drops each line's indent and list or quote marker from the text.
-    pattern = r"[ \t]*\n[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*".join(
-        re.escape(line.strip()) for line in content.split("\n"))
-    found = re.search(pattern, region)
-    if not found:
-        raise Unplaceable("its paragraph could not be found in the field's Markdown")
-    return starts[first] + found.start(), starts[first] + found.end()

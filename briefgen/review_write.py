@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError, Diagnostic
-from .review import Review
+from .review_fields import Review
 from .review_report import comment_data
 
 __all__ = ["LOG_SUFFIX", "apply", "log_path"]

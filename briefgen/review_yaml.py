@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Mapping
+from difflib import SequenceMatcher
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -31,7 +32,8 @@ __all__ = ["replace_strings", "replace_strings_in_bytes"]
 logger = logging.getLogger(__name__)
 
 Path_ = tuple[str | int, ...]
-_Target = tuple[ScalarNode, bool]  # a scalar to replace; True if inside [ ] or { }
+Value = str | list[str] | tuple[str, ...]  # a new value: text, or a list of texts
+_Target = tuple[Node, bool]  # a scalar (or list) to replace; True if inside [ ] or { }
 
 # libyaml when PyYAML has it: the same nodes and marks (in characters) 15 times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -40,28 +42,37 @@ _INT = "tag:yaml.org,2002:int"
 _MERGE = "tag:yaml.org,2002:merge"
 _BOM = "\ufeff"
 
-def replace_strings(text: str, changes: Mapping[tuple[str | int, ...], str]) -> str:
+def replace_strings(text: str, changes: Mapping[tuple[str | int, ...], Value]) -> str:
     """Return text with the string value at each path replaced by its new value.
 
-    A path is a tuple of mapping keys and sequence indexes from the document root. A path
-    that does not exist raises KeyError; one that reaches a mapping, a list, a number, a
-    date or a value written with an anchor, alias or tag raises ValueError. Both name the
-    path. Unchanged values keep their bytes; text is kept with its line endings and BOM,
-    so read it without newline translation (see replace_strings_in_bytes).
+    A path is a tuple of mapping keys and sequence indexes from the document root. A new
+    value that is a list of strings replaces a list of strings: items kept keep their
+    bytes, items changed are rewritten in place, and items removed or added take or give
+    their lines (or their place between the brackets). A path that does not exist raises
+    KeyError; one that reaches a mapping, a list (for a string), a number, a date or a
+    value written with an anchor, alias or tag raises ValueError. Both name the path.
+    Unchanged values keep their bytes; text is kept with its line endings and BOM, so read
+    it without newline translation (see replace_strings_in_bytes).
     """
     bom = _BOM if text.startswith(_BOM) else ""  # libyaml's marks do not count a BOM
     body = text[len(bom):]
-    wanted = {tuple(path): value for path, value in changes.items()}
+    wanted = {tuple(path): tuple(value) if isinstance(value, list) else value
+              for path, value in changes.items()}
     for path, value in wanted.items():
-        if not isinstance(value, str):
-            raise TypeError(f"{dotted(path)}: the new value must be text, "
-                            f"not {type(value).__name__}")
-        if re.search("[\ud800-\udfff]", value):
-            raise ValueError(f"{dotted(path)}: the new value holds half of a UTF-16 surrogate "
-                             "pair, which no UTF-8 file can hold")
+        if value == ():
+            raise ValueError(f"{dotted(path)}: review does not leave a list empty; remove "
+                             "the field by hand")
+        for item in value if isinstance(value, tuple) else (value,):
+            if not isinstance(item, str):
+                raise TypeError(f"{dotted(path)}: the new value must be text or a list of "
+                                f"texts, not {type(value).__name__}")
+            if re.search("[\ud800-\udfff]", item):
+                raise ValueError(f"{dotted(path)}: the new value holds half of a UTF-16 "
+                                 "surrogate pair, which no UTF-8 file can hold")
     root = yaml.compose(body, Loader=_LOADER)
     shared = _shared(root)
-    targets = {path: _find(body, root, path, shared) for path in wanted}
+    targets = {path: _find(body, root, path, shared, isinstance(value, tuple))
+               for path, value in wanted.items()}
     forced: set[Path_] = set()
     for _attempt in range(3):
         result = _apply(body, targets, wanted, forced)
@@ -80,7 +91,7 @@ def replace_strings(text: str, changes: Mapping[tuple[str | int, ...], str]) -> 
                      "write the new value so that it reads back exactly")
 
 
-def replace_strings_in_bytes(raw: bytes, changes: Mapping[tuple[str | int, ...], str]) -> bytes:
+def replace_strings_in_bytes(raw: bytes, changes: Mapping[tuple[str | int, ...], Value]) -> bytes:
     """Return a UTF-8 file's bytes with changes made (see replace_strings).
 
     Decoding here keeps what a text-mode read would lose: `\\r\\n` line ends and a BOM.
@@ -88,11 +99,16 @@ def replace_strings_in_bytes(raw: bytes, changes: Mapping[tuple[str | int, ...],
     return replace_strings(raw.decode("utf-8"), changes).encode("utf-8")
 
 
-def _apply(text: str, targets: dict[Path_, _Target], wanted: Mapping[Path_, str],
+def _apply(text: str, targets: dict[Path_, _Target], wanted: Mapping[Path_, Value],
            forced: set[Path_]) -> str:
     """Splice every changed value into text, from the end backwards so spans stay valid."""
-    edits = [_edit(text, target, wanted[path], path in forced)
-             for path, target in targets.items() if target[0].value != wanted[path]]
+    edits = []
+    for path, (node, flow) in targets.items():
+        value = wanted[path]
+        if isinstance(node, SequenceNode):
+            edits += _list_edits(text, node, value, path in forced)
+        elif node.value != value:
+            edits.append(_edit(text, (node, flow), value, path in forced))
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         text = text[: edit.start] + edit.text + text[edit.end:]
     return text
@@ -146,8 +162,10 @@ def _child(node: Node | None, part: str | int, path: Path_, depth: int) -> Node:
     raise KeyError(f"{dotted(path)}: {where} is a single value, not a list or mapping")
 
 
-def _find(text: str, root: Node | None, path: Path_, shared: set[int]) -> _Target:
-    """Return the string scalar at path, or raise KeyError/ValueError naming path."""
+def _find(text: str, root: Node | None, path: Path_, shared: set[int],
+          many: bool = False) -> _Target:
+    """Return the string scalar at path (many: the list of them), or raise KeyError or
+    ValueError naming path."""
     node, flow = root, False
     for depth, part in enumerate(path):
         if id(node) in shared:
@@ -160,6 +178,12 @@ def _find(text: str, root: Node | None, path: Path_, shared: set[int]) -> _Targe
     if id(node) in shared or text[node.start_mark.index: node.start_mark.index + 1] in "&*!":
         raise ValueError(f"{name}: the value is written with a YAML anchor (&), alias (*) "
                          "or tag (!), which review cannot edit; edit the YAML by hand")
+    if many and isinstance(node, SequenceNode) and node.value:
+        for index in range(len(node.value)):  # each item a string, written as one
+            _find(text, root, (*path, index), shared)
+        return node, bool(node.flow_style)
+    if many:
+        raise ValueError(f"{name}: is not a list of texts")
     if not isinstance(node, ScalarNode):
         kind = "mapping" if isinstance(node, MappingNode) else "list"
         raise ValueError(f"{name}: is a {kind}, not a text value")
@@ -174,22 +198,67 @@ def _edit(text: str, target: _Target, value: str, force: bool) -> Edit:
     node, flow = target
     if node.style in ("|", ">"):
         return block_edit(text, node, value, force)
+    return Edit(node.start_mark.index, node.end_mark.index, _scalar(node, value, flow, force))
+
+
+def _scalar(like: ScalarNode, value: str, flow: bool, force: bool) -> str:
+    """value written as a scalar in like's style (plain or quoted) if it can be."""
     if force:
-        new = double(value)
-    elif not node.style and plain_ok(value, flow):
-        new = value
-    elif node.style == "'" and not UNSAFE.search(value):
-        new = "'" + value.replace("'", "''") + "'"
-    else:
-        new = double(value)
-    return Edit(node.start_mark.index, node.end_mark.index, new)
+        return double(value)
+    if not like.style and plain_ok(value, flow):
+        return value
+    if like.style == "'" and not UNSAFE.search(value):
+        return "'" + value.replace("'", "''") + "'"
+    return double(value)
 
 
-def _compare(old: Node | None, new: Node | None, wanted: Mapping[Path_, str], path: Path_,
+def _list_edits(text: str, node: SequenceNode, value: tuple[str, ...],
+                force: bool) -> list[Edit]:
+    """The edits that make a list of strings read value: items that stay keep their bytes,
+    items paired with new ones are rewritten, the others are taken out or put in."""
+    items, flow = node.value, bool(node.flow_style)
+    dash = [text.rfind("-", 0, item.start_mark.index) for item in items]
+    column = dash[-1] - text.rfind("\n", 0, dash[-1]) - 1
+    gap = ", " if flow else "\n" + " " * column + "- "
+    edits = []
+    matcher = SequenceMatcher(None, [item.value for item in items], value, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1)
+        for k in range(paired):
+            edits.append(_edit(text, (items[i1 + k], flow), value[j1 + k], force))
+        i1, j1 = i1 + paired, j1 + paired
+        if i1 < i2:  # items taken out, with the gap before them (after, for the first)
+            if not i1:
+                start, end = (items[0].start_mark.index, items[i2].start_mark.index) if flow \
+                    else (dash[0], dash[i2])
+            elif flow:
+                start, end = items[i1 - 1].end_mark.index, items[i2 - 1].end_mark.index
+            else:  # their lines, with what follows them there (a comment)
+                start = text.rfind("\n", 0, dash[i1])
+                end = text.find("\n", items[i2 - 1].end_mark.index) % (len(text) + 1)
+            edits.append(Edit(start, end, ""))
+        elif j1 < j2:  # items put in, after the item before (before the first)
+            new = [_scalar(items[min(i1, len(items) - 1)], v, flow, force)
+                   for v in value[j1:j2]]
+            at = items[i1 - 1].end_mark.index if i1 else items[0].start_mark.index
+            edits.append(Edit(at, at, "".join(gap + n for n in new) if i1
+                              else "".join(n + gap for n in new)))
+    return edits
+
+
+def _compare(old: Node | None, new: Node | None, wanted: Mapping[Path_, Value], path: Path_,
              seen: set[tuple[int, int]]) -> Iterator[Path_]:
     """Yield the paths under path where new differs from old with wanted's values."""
     if path in wanted:
-        if not (isinstance(new, ScalarNode) and new.tag == _STR and new.value == wanted[path]):
+        value = wanted[path]
+        if isinstance(value, tuple):
+            if not (isinstance(new, SequenceNode) and len(new.value) == len(value) and all(
+                    isinstance(n, ScalarNode) and n.tag == _STR and n.value == v
+                    for n, v in zip(new.value, value, strict=True))):
+                yield path
+        elif not (isinstance(new, ScalarNode) and new.tag == _STR and new.value == value):
             yield path
         return
     if (id(old), id(new)) in seen:  # an alias met again

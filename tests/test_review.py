@@ -255,6 +255,114 @@ def test_an_edit_to_an_inline_note_comes_back_into_its_note(project, capsys):
     assert "Sources vary on the year." in again and "differ on the year" not in again
 
 
+def fields_round(path: Path) -> WordEdits:
+    """Edits in paragraphs made of several fields, and in who should act (a list)."""
+    edits = WordEdits(path)
+    edits.replace(mark(path, "sections.history.timeline.1.title"), "U-2 incident",
+                  "U-2 affair")
+    edits.insert(mark(path, "sections.history.timeline.2.text"), "presidential visit",
+                 " to Moscow")
+    edits.retype(mark(path, "sections.strategic.quotes.0.role"), "Johns Hopkins University",
+                 "Johns Hopkins University (SAIS)")
+    actors = "Foreign ministries of Pakistan and Russia"
+    edits.retype(mark(path, "sections.recommendations.items.0.actors"), actors,
+                 f"{actors}, National Security Division")
+    edits.replace(mark(path, "sections.recommendations.items.1.actors"), "Bank of Russia, ", "")
+    edits.comment(mark(path, "sections.history.timeline.3.text"), "Soviet mediation",
+                  "Which source?")
+    return edits
+
+
+FIELDS_EDITED = [
+    ('title: "U-2 incident"', 'title: "U-2 affair"'),
+    ("A presidential visit helps", "A presidential visit to Moscow helps"),
+    ('role: "Johns Hopkins University, 2018"', 'role: "Johns Hopkins University (SAIS), 2018"'),
+    ('actors: ["Foreign ministries of Pakistan and Russia"]',
+     'actors: ["Foreign ministries of Pakistan and Russia", "National Security Division"]'),
+    ('actors: ["State Bank of Pakistan", "Bank of Russia", "Trade ministries of both countries"]',
+     'actors: ["State Bank of Pakistan", "Trade ministries of both countries"]'),
+]
+
+
+def test_timelines_quotes_and_who_should_act_come_back(project, capsys):
+    """A paragraph of several fields has a mark for each; a list comes back as a list."""
+    original = DOC.read_text(encoding="utf-8")
+    fields_round(docx("academic")).save(Path("edited.docx"))
+
+    code, out, err = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 0, out + err
+    assert DOC.read_text(encoding="utf-8") == expected(original, FIELDS_EDITED)
+    u2, actors = line_of(original, "U-2 incident"), line_of(original, "Bank of Russia")
+    assert f"{DOC}:{u2}: sections.history.timeline.1.title: … 1960\tU-2 " \
+        "[-incident-]{+affair+}." in out
+    assert f"{DOC}:{actors}: sections.recommendations.items.1.actors: … Bank of Pakistan, " \
+        "[-Bank of Russia,-] Trade ministries" in out
+    log = yaml.safe_load(Path("content/pakistan-russia/brief.review.yaml").read_text())
+    (comment,) = log[0]["comments"]
+    assert (comment["field"], comment["line"], comment["anchor"]) == \
+        ("sections.history.timeline.3.text", line_of(original, "Soviet mediation produces"),
+         "Soviet mediation")
+
+    # Built again: the edited words are there, and the Word file reviews as unchanged
+    # (two marks in one paragraph are not taken for two paragraphs joined).
+    assert main(["build", str(DOC), "-f", "docx", "-a", "academic", "-q"]) == 0
+    body = zipfile.ZipFile(docx("academic")).read("word/document.xml").decode()
+    assert "U-2 affair" in body and "National Security Division" in body
+    capsys.readouterr()
+    code, out, _ = review(str(docx("academic")), capsys=capsys)
+    assert code == 0 and "nothing to change" in out and "joined" not in out
+
+
+def test_in_a_paragraph_of_several_fields_what_briefgen_wrote_stays(project, capsys):
+    """A timeline's date is briefgen's writing; an entry deleted whole is one finding; and
+    a list whose every name went is left to the author."""
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    edits = WordEdits(path)
+    edits.retype(mark(path, "sections.history.timeline.4.title"), "1989", "1988")
+    edits.delete_paragraph(mark(path, "sections.history.timeline.6.title"))
+    edits.replace(mark(path, "sections.recommendations.items.0.actors"),
+                  "Foreign ministries of Pakistan and Russia", "")
+    edits.save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1
+    assert "sections.history.timeline.4.title: [-1989-]{+1988+}" in out
+    assert "cannot change “1989”: briefgen wrote these words" in out
+    gone = re.findall(r"\(sections\.history\.timeline\.6\.\w+\): this paragraph is gone", out)
+    assert gone == ["(sections.history.timeline.6.title): this paragraph is gone"]
+    assert "all its names were deleted; remove the field in the YAML" in out
+    assert DOC.read_text(encoding="utf-8") == original
+
+
+def test_words_moved_inside_a_paragraph_come_back_moved(project, capsys):
+    """A tracked move inside one field's paragraph is carried; one out of it is reported."""
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    edits = WordEdits(path)
+    edits.move(mark(path, "key_messages.1"), "yearly joint army exercises since 2016 and ",
+               "a shared fear")
+    edits.move(mark(path, "sections.history.body/1"), "There were warmer spells. ",
+               "Pakistan opened", to_mark=mark(path, "sections.history.body/0"))
+    edits.save(Path("edited.docx"))
+    with zipfile.ZipFile("edited.docx") as package:
+        body = package.read("word/document.xml").decode()
+    assert body.count("<w:moveFrom ") == 2 and body.count("<w:moveTo ") == 2
+
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1
+    assert "moved away by Ada Editor on 2026-11-30 (accepted): “yearly joint army " \
+        "exercises since 2016 and”" in out
+    # The move between two paragraphs of the history's body: reported at both ends.
+    assert out.count("not brought back (unplaceable): text was moved here from elsewhere, "
+                     "or from here elsewhere; move it in the YAML") == 2
+    assert DOC.read_text(encoding="utf-8") == expected(original, [(
+        "built on a shared fear of militancy in Afghanistan, yearly joint army exercises "
+        "since 2016 and a standing",
+        "built on yearly joint army exercises since 2016 and a shared fear of militancy in "
+        "Afghanistan, a standing")])
+
+
 def test_a_deleted_table_is_one_finding(project, capsys):
     path = docx("academic")
     edits = WordEdits(path)
@@ -335,6 +443,21 @@ def test_an_edit_saved_again_by_libreoffice_comes_back_the_same(project, tmp_pat
     assert DOC.read_text(encoding="utf-8") == expected(original, EDITED)
 
 
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_marks_inside_a_paragraph_survive_libreoffice(project, tmp_path, capsys):
+    original = DOC.read_text(encoding="utf-8")
+    fields_round(docx("academic")).save(tmp_path / "edited.docx")
+    profile = tmp_path / "lo-profile"
+    done = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                           "--convert-to", "docx", "--outdir", str(tmp_path / "lo"),
+                           str(tmp_path / "edited.docx")], capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    code, out, _ = review(str(tmp_path / "lo" / "edited.docx"), "--apply", "--accept-all",
+                          capsys=capsys)
+    assert code == 0, out
+    assert DOC.read_text(encoding="utf-8") == expected(original, FIELDS_EDITED)
+
+
 @pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed")
 def test_pandoc_reads_the_same_changes(project, tmp_path):
     edited = editor_round(docx("academic")).save(tmp_path / "edited.docx")
@@ -358,7 +481,15 @@ def test_marks_cover_the_fields_a_reader_edits(project):
     assert {"meta.title", "summary", "key_messages.0", "sections.history.lead",
             "sections.history.body", "sections.recommendations.items.0.text",
             "sections.history.tables.0.rows.0.2",
-            "sections.strategic.quotes.0.text", "sections.economic.figures.0.caption"} <= fields
+            "sections.strategic.quotes.0.text", "sections.economic.figures.0.caption",
+            "sections.history.timeline.0.title", "sections.history.timeline.0.text",
+            "sections.strategic.quotes.0.speaker", "sections.strategic.quotes.0.role",
+            "sections.recommendations.items.0.actors"} <= fields
+    # A timeline entry's two marks lie in one paragraph, its text's after its title's.
+    title, text = mark(docx("academic"), "sections.history.timeline.0.title"), \
+        mark(docx("academic"), "sections.history.timeline.0.text")
+    assert text in record.together and title not in record.together
+    assert record.lists["sections.recommendations.items.1.actors"] == ", "
     assert body.count('w:name="_bg') == len(record.marks)
     assert W in body
 
@@ -527,3 +658,21 @@ def test_a_contents_line_whose_page_word_updated_is_no_edit():
                                                 False),
                                          Loose(4, (Segment("A new line"),), None, False)), None)
     assert [f.message[:12] for f in loose(record, edited, None)] == ["“A new line”"]
+
+
+def test_the_python_api_reviews_as_the_command_does(project):
+    import briefgen
+
+    original = DOC.read_text(encoding="utf-8")
+    editor_round(docx("academic")).save(Path("edited.docx"))
+    found = briefgen.review("edited.docx")  # looks: nothing written, pending left out
+    assert DOC.read_text(encoding="utf-8") == original
+    assert found.source == DOC and not found.findings
+    assert {p.path: p.status for p in found.paragraphs} == {
+        "key_messages.1": "pending", "sections.history.body": "pending",
+        "sections.recommendations.lead": "apply"}
+    found = briefgen.review("edited.docx", apply=True, authors=["Ada Editor"])
+    assert DOC.read_text(encoding="utf-8") == expected(original, [EDITED[0], EDITED[2]])
+    assert [c.text for c, _, _ in found.comments] == ["Which years?"]
+    with pytest.raises(briefgen.UsageError, match="logo.png: not a zip file"):
+        briefgen.review(EXAMPLE.with_name("logo.png"))

@@ -95,3 +95,17 @@ def test_an_edit_that_would_break_markup_is_refused(built, edited, source):
 def test_a_deletion_takes_the_emphasis_it_ends_in():
     assert carry("read the official history", "read history",
                  "read the *official* history") == "read history"
+
+
+@pytest.mark.parametrize(("built", "edited", "source", "expected"), [
+    # difflib sees "c d," gone from the label's line (its longest match is on the left)
+    # and ", c d" from the source (on the right): one change all the same.
+    ("Who should act: a b, c d, e f g", "Who should act: a b, e f g", "a b, c d, e f g",
+     "a b, e f g"),
+    ("Who should act: a b, e f g", "Who should act: a b, c d, e f g", "a b, e f g",
+     "a b, c d, e f g"),
+    ("Who should act: a b. a b c d", "Who should act: a b c d", "*a* b. a b c d", "*a* b c d"),
+])
+def test_a_change_seen_at_either_end_of_the_same_words_reads_back(built, edited, source,
+                                                                   expected):
+    assert carry(built, edited, source, markdown=source.startswith("*")) == expected

@@ -301,8 +301,64 @@ def test_a_path_to_no_string_is_refused(path: tuple, error: type, words: str) ->
 def test_a_value_no_file_can_hold_is_refused() -> None:
     with pytest.raises(ValueError, match="base: the new value holds half of a UTF-16"):
         replace_strings(ERRORS_DOC, {("base",): "a\ud800"})
-    with pytest.raises(TypeError, match="base: the new value must be text, not int"):
+    with pytest.raises(TypeError, match="base: the new value must be text or a list of "
+                       "texts, not int"):
         replace_strings(ERRORS_DOC, {("base",): 3})
+
+
+LISTS = """\
+actors:
+  - "One"   # the first
+  - Two  # the second
+  - 'Three'
+flow: ["x", "y, z"]
+after: 1
+"""
+
+LIST_CASES = [
+    (("actors",), ["One", "Two", "Three"], LISTS),
+    (("actors",), ["One", "Three"], LISTS.replace("  - Two  # the second\n", "")),
+    (("actors",), ["Two", "Three"], LISTS.replace('  - "One"   # the first\n', "")),
+    (("actors",), ["One", "Two"], LISTS.replace("  - 'Three'\n", "")),
+    (("actors",), ["Zero", "One", "Two", "Three", "Four"],
+     LISTS.replace('  - "One"', '  - "Zero"\n  - "One"').replace("'Three'", "'Three'\n  - 'Four'")),
+    (("actors",), ["One", "2", "Three"], LISTS.replace("- Two ", '- "2" ')),
+    (("actors",), ["Uno"], 'actors:\n  - "Uno"   # the first\nflow: ["x", "y, z"]\nafter: 1\n'),
+    (("flow",), ["x"], LISTS.replace('["x", "y, z"]', '["x"]')),
+    (("flow",), ["y, z"], LISTS.replace('["x", "y, z"]', '["y, z"]')),
+    (("flow",), ["w", "x", "y, z", ": v"], LISTS.replace('["x", "y, z"]',
+                                                           '["w", "x", "y, z", ": v"]')),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), LIST_CASES)
+def test_a_list_of_texts_keeps_what_stays(path: tuple, value: list, expected: str) -> None:
+    """Items kept keep their bytes and comments; those taken out take their line."""
+    result = replace_strings(LISTS, {path: value})
+    assert result == expected
+    assert load(result)[path[0]] == value
+
+
+def test_a_list_is_never_left_empty_nor_made_of_a_text() -> None:
+    with pytest.raises(ValueError, match="actors: review does not leave a list empty"):
+        replace_strings(LISTS, {("actors",): []})
+    with pytest.raises(ValueError, match="after: is not a list of texts"):
+        replace_strings(LISTS, {("after",): ["x"]})
+    with pytest.raises(ValueError, match=r"actors\[0\]: is a list, not a text value") as error:
+        replace_strings("actors: [[a]]\n", {("actors",): ["x"]})
+    assert error.value
+
+
+NAMES = st.lists(st.sampled_from(["One", "Two", "Three", "x, y", "yes", ": a", "- b", "Four"]),
+                 min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(block=NAMES, flow=NAMES)
+def test_any_list_of_texts_reads_back(block: list, flow: list) -> None:
+    result = replace_strings(LISTS, {("actors",): block, ("flow",): flow})
+    assert load(result) == {"actors": block, "flow": flow, "after": 1}
+    assert result.endswith("after: 1\n")
 
 
 # Any text into any string field of the example brief reads back exactly.

@@ -96,8 +96,29 @@ class WordEdits:
         run.addnext(added)
         self._tracked("ins", author, added)
 
+    def move(self, mark: str, words: str, before: str, to_mark: str | None = None,
+             author: str = "Ada Editor") -> None:
+        """Move words, with tracking on, to stand before the words before (in to_mark's
+        paragraph, or mark's): a w:moveFrom and a w:moveTo in their named ranges, as Word
+        writes a cut and paste of a phrase."""
+        run, _ = self._split(mark, words)
+        there, _ = self._split(to_mark or mark, before)
+        moved = copy.deepcopy(run)
+        there.addprevious(moved)
+        name = f"move{self._next()}"
+        for kind, piece in (("moveFrom", run), ("moveTo", moved)):
+            wrapper = self._tracked(kind, author, piece)
+            ident = self._next()
+            start = self._range(f"{kind}RangeStart", ident)
+            start.set(w("author"), author)
+            start.set(w("date"), DATE)
+            start.set(w("name"), name)
+            wrapper.addprevious(start)
+            wrapper.addnext(self._range(f"{kind}RangeEnd", ident))
+        run.find(w("t")).tag = w("delText")
+
     def _tracked(self, kind: str, author: str, run: etree._Element) -> etree._Element:
-        """Wrap run in a w:ins or w:del by author."""
+        """Wrap run in a w:ins, w:del, w:moveFrom or w:moveTo by author."""
         wrapper = etree.Element(w(kind))
         wrapper.set(w("id"), self._next())
         wrapper.set(w("author"), author)

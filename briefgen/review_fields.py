@@ -143,10 +143,14 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
 
     changed: dict[str, list[Paragraph]] = {}
     gone: set[str] = set()  # tables deleted whole, reported once
+    gone_before = False  # the mark before this one is gone
     for mark, (path, unit, built, notes) in review.record.marks.items():
         keys = parse_src(path)[0]
         line = line_of(doc, keys, unit)
         segments = edited.marks.get(mark)
+        if segments is None and mark in review.record.together and gone_before:
+            continue  # a paragraph of several fields is reported gone once
+        gone_before = segments is None
         if segments is None:
             table = TABLE.match(path)
             if table and table[0] in gone:
@@ -169,9 +173,19 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
                 if entry.status == "apply":
                     changed.setdefault(path, []).append(entry)
     for path, entries in changed.items():
-        keys = parse_src(path)[0]
-        _apply(review, keys, entries, value_at(doc.model, keys),
-               is_markdown_path(type(doc.model), keys))
+        keys, comma = parse_src(path)[0], review.record.lists.get(path)
+        current = value_at(doc.model, keys)
+        items = current if comma and isinstance(current, list) else None
+        if items is not None:  # a list is carried as the text it shows, then split again
+            current = comma.join(map(str, items))
+        _apply(review, keys, entries, current, is_markdown_path(type(doc.model), keys))
+        if items is not None and keys in review.values:
+            review.values[keys] = split_list(review.values[keys], comma, items)
+            if not review.values[keys]:
+                del review.values[keys]
+                for entry in entries:
+                    entry.status, entry.reason = "unplaceable", "all its names were " \
+                        "deleted; remove the field in the YAML"
 
 
 def _entry(place: tuple, built: str, segments: tuple, accept,  # noqa: ANN001
@@ -242,9 +256,9 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
         elif current != built:
             entry.status, entry.reason = "conflict", "the YAML's value changed too since " \
                 "the Word file was built"
-        elif any(c["kind"].startswith("moved") and c["state"] == "accepted"
-                 for c in entry.tracked):
-            entry.status, entry.reason = "unplaceable", "text was moved; move it in the YAML"
+        elif _moved_across(entry):
+            entry.status, entry.reason = "unplaceable", "text was moved here from elsewhere, " \
+                "or from here elsewhere; move it in the YAML"
     placed = [e for e in entries if e.status == "apply"]
     if placed:
         value, refused = _carried(str(current), placed, markdown)
@@ -252,6 +266,15 @@ def _apply(review: Review, keys: tuple, entries: list[Paragraph], current: objec
             entry.status, entry.reason = "unplaceable", reason
         if value != current:
             review.values[keys] = value
+
+
+def _moved_across(entry: Paragraph) -> bool:
+    """Whether a tracked move taken in has one end outside this paragraph. A move inside
+    it is carried as what it is, words taken out in one place and put in at another."""
+    ends = {kind: sorted(c["text"].strip() for c in entry.tracked
+                         if c["kind"] == kind and c["state"] == "accepted")
+            for kind in ("moved here", "moved away")}
+    return ends["moved here"] != ends["moved away"]
 
 
 def _carried(value: str, entries: list[Paragraph],
@@ -270,6 +293,21 @@ def _carried(value: str, entries: list[Paragraph],
         except Unplaceable as exc:
             refused[entry] = str(exc)
     return value, refused
+
+
+def split_list(text: str, comma: str, items: list) -> list[str]:
+    """The items of a list shown as text, joined by comma: split at each comma (however it
+    was spaced), but where one of the items had a comma, it stays one."""
+    pieces = [p.strip() for p in text.split(comma.strip())]
+    wholes = [str(item) for item in items if comma.strip() in str(item)]
+    items: list[str] = []
+    for piece in pieces:
+        joined = f"{items[-1]}{comma}{piece}" if items else ""
+        if items and any(w == joined or w.startswith(joined + comma) for w in wholes):
+            items[-1] = joined
+        else:
+            items.append(piece)
+    return [item for item in items if item]
 
 
 def _comments(review: Review, edited: EditedDocx, doc) -> None:  # noqa: ANN001
