@@ -510,7 +510,8 @@ def test_any_edit_of_any_field_comes_back_or_is_reported(built, tmp_path_factory
     root = tmp_path_factory.mktemp("prop") / "project"
     shutil.copytree(built, root)
     os.chdir(root)
-    path = docx("policymaker")
+    edition = data.draw(st.sampled_from(["policymaker", "academic"]))  # notes, timelines
+    path = docx(edition)
     with zipfile.ZipFile(path) as package:
         record = read_provenance(package.read("customXml/item1.xml"))
     edits = WordEdits(path)
@@ -546,7 +547,7 @@ def test_any_edit_of_any_field_comes_back_or_is_reported(built, tmp_path_factory
         assert DOC.read_text(encoding="utf-8") == before
         return
     assert code == 0
-    assert main(["build", "-f", "docx", "-a", "policymaker", "-q"]) == 0
+    assert main(["build", "-f", "docx", "-a", edition, "-q"]) == 0
     with zipfile.ZipFile(path) as package:
         rebuilt = read_provenance(package.read("customXml/item1.xml"))
     again = [text for f, u, text, _ in rebuilt.marks.values() if (f, u) == (field, unit)]
@@ -676,3 +677,37 @@ def test_the_python_api_reviews_as_the_command_does(project):
     assert [c.text for c, _, _ in found.comments] == ["Which years?"]
     with pytest.raises(briefgen.UsageError, match="logo.png: not a zip file"):
         briefgen.review(EXAMPLE.with_name("logo.png"))
+
+
+def test_a_book_reviews_card_byline_and_glossary_come_back(tmp_path, monkeypatch, capsys):
+    """The book's title, the reviewer, an author's affiliation and a glossary entry are
+    each a field of their own in a paragraph that shows several."""
+    folder = tmp_path / "content" / "pakistan-russia"
+    folder.mkdir(parents=True)
+    source = folder / "book-review.yaml"
+    shutil.copy(EXAMPLE.with_name("book-review.yaml"), source)
+    shutil.copy(EXAMPLE.with_name("logo.png"), folder / "logo.png")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert main(["build", "-f", "docx", "-a", "academic", "-q"]) == 0
+    path = Path("build/pakistan-russia-book-review/pakistan-russia-book-review-academic.docx")
+    original = source.read_text(encoding="utf-8")
+    edits = WordEdits(path)
+    edits.replace(mark(path, "book.subtitle"), "Comprehensive", "Thorough")
+    edits.retype(mark(path, "reviewer.affiliation"), "Northbridge Institute",
+                 "Northbridge Centre")
+    edits.insert(mark(path, "meta.authors.0.name"), "Leila", " M.")
+    edits.retype(mark(path, "glossary.SCO"), "Cooperation Organisation",
+                 "Co-operation Organisation")
+    edits.save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 0, out
+    assert source.read_text(encoding="utf-8") == expected(original, [
+        ('subtitle: "A Comprehensive', 'subtitle: "A Thorough'),
+        ('name: "Leila Haddad"\n      affiliation', 'name: "Leila M. Haddad"\n      affiliation'),
+        ('name: "Leila Haddad"\n  affiliation: "Northbridge Institute',
+         'name: "Leila Haddad"\n  affiliation: "Northbridge Centre'),
+        ('SCO: "Shanghai Cooperation Organisation"', 'SCO: "Shanghai Co-operation Organisation"'),
+    ])
+    assert f"{source.relative_to(tmp_path)}:{line_of(original, 'SCO: ')}: glossary.SCO: " in out
