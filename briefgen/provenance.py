@@ -15,6 +15,7 @@ comments (which may hold notes not meant for readers of the Word file).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -58,6 +59,9 @@ class Provenance:
     # Marks made in the paragraph the mark before them ends in (a timeline entry's title
     # and text): not joined by an editor.
     together: frozenset[str] = frozenset()
+    # mark -> the look of each character of its text (review_segments.looks), where any
+    # is bold or italic
+    looks: dict[str, str] = field(default_factory=dict)
 
 
 def source_digest(lines: Iterable[str]) -> str:
@@ -99,6 +103,8 @@ def add_provenance(document: Any, record: Provenance) -> None:
                                 src=path if unit is None else f"{path}/{unit}")
         if name in record.together:
             mark.set("together", "1")
+        if name in record.looks:
+            mark.set("looks", _runs(record.looks[name]))
         mark.text = xml_safe(text)
         for note in notes:
             etree.SubElement(mark, f"{{{NS}}}note").text = xml_safe(note)
@@ -125,6 +131,7 @@ def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
     """Add the record of a Word file just written from view: marks[n - 1] is the data-src
     of mark _bg<n> (docx_blocks)."""
     from .docx_links import MARK_PREFIX
+    from .review_segments import looks
     from .review_wordml import ACCEPT_ALL, accepted_text, walk_body
 
     origin, found = view.origin, walk_body(document.element.body)
@@ -144,6 +151,9 @@ def add_record(document: Any, view: DocumentView, marks: list[str]) -> None:
         segments = found.marks.get(name, ())
         record.marks[name] = (path, unit, accepted_text(segments, ACCEPT_ALL),
                               tuple(notes.get(s.note, "") for s in segments if s.note))
+        look = looks(segments, ACCEPT_ALL)
+        if look.strip("-"):
+            record.looks[name] = look
         value = value_at(origin.model, keys)
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             record.lists[path] = view.locale.comma
@@ -186,5 +196,16 @@ def read_provenance(blob: bytes) -> Provenance:
     loose = tuple(v.text or "" for v in root.iter(f"{{{NS}}}loose"))
     together = frozenset(m.get("name", "") for m in root.iter(f"{{{NS}}}mark")
                          if m.get("together") == "1")
+    looks = {m.get("name", ""): _unruns(m.get("looks", "")) for m in root.iter(f"{{{NS}}}mark")
+             if m.get("looks")}
     return Provenance(root.get("file", ""), root.get("document", ""), root.get("edition", ""),
-                      root.get("digest", ""), marks, values, loose, lists, together)
+                      root.get("digest", ""), marks, values, loose, lists, together, looks)
+
+
+def _runs(look: str) -> str:
+    """A look written short: "--ii-" as "-2i2-1"."""
+    return "".join(f"{m.group()[0]}{len(m.group())}" for m in re.finditer(r"(.)\1*", look))
+
+
+def _unruns(text: str) -> str:
+    return "".join(code * int(count) for code, count in re.findall(r"([-bix])(\d+)", text))

@@ -24,8 +24,10 @@ from pathlib import Path
 from .errors import UsageError
 from .provenance import Provenance, parse_src, read_provenance, source_digest, value_at
 from .review_docx import Change, Comment, EditedDocx, accepted_text, read_edited
+from .review_looks import emphasise, marked, restyled
 from .review_places import Finding, joined, loose, moved, named
 from .review_places import line as line_of
+from .review_segments import looks
 from .review_text import (
     Edit,
     Unplaceable,
@@ -57,6 +59,7 @@ class Paragraph:
     status: str = "apply"  # apply | done (in the YAML already) | pending | conflict | unplaceable
     reason: str = ""
     note: int | None = None  # a note of the paragraph (its number in it), not its text
+    marked: str = ""  # edited, with new emphasis marked (review_looks), if it has any
 
 
 @dataclass
@@ -166,8 +169,10 @@ def _paragraphs(review: Review, edited: EditedDocx, doc, accept) -> None:  # noq
                 "Word file (deleted, or its mark with it); change the YAML by hand"))
             continue
         place = (mark, path, unit, line)
-        for entry in [_entry(place, built, segments, accept),
-                      *_notes(review, edited, place, segments, notes, accept)]:
+        text = _entry(place, built, segments, accept)
+        _looks(review, place, built, segments, accept, text,
+               is_markdown_path(type(doc.model), keys))
+        for entry in [text, *_notes(review, edited, place, segments, notes, accept)]:
             if entry is not None:
                 review.paragraphs.append(entry)
                 if entry.status == "apply":
@@ -207,6 +212,25 @@ def _entry(place: tuple, built: str, segments: tuple, accept,  # noqa: ANN001
     elif not word_diff(built, final):
         entry.status = "pending"
     return entry
+
+
+def _looks(review: Review, place: tuple, built: str, segments: tuple, accept,  # noqa: ANN001
+           entry: Paragraph | None, markdown: bool) -> None:
+    """Bold and italic people changed in a paragraph: new words set apart go in with
+    Markdown emphasis (entry.marked); words set otherwise, or set apart in a field of plain
+    text, are findings."""
+    final, look = accepted_text(segments, accept), looks(segments, accept)
+    where = named(*place[1:3]), place[3]
+    for words in restyled(built, review.record.looks.get(place[0], "-" * len(built)),
+                          final, look):
+        review.findings.append(Finding(*where, f"“{words}” is in bold or italic now, or no "
+                                       "longer; make it so in the YAML by hand (*…*, **…**)"))
+    new = marked(built, final, look) if entry is not None else final
+    if new != final and markdown:
+        entry.marked = new
+    elif new != final:
+        review.findings.append(Finding(*where, "words were put in in bold or italic, which "
+                                       "this field of plain text cannot hold; they go in plain"))
 
 
 def _notes(review: Review, edited: EditedDocx, place: tuple, segments: tuple,
@@ -288,11 +312,11 @@ def _carried(value: str, entries: list[Paragraph],
             if entry.note is not None:
                 inside = _note_span(value[start:end], entry.built)
                 start, end = start + inside[0], start + inside[1]
-            value = value[:start] + carry(entry.built, entry.edited, value[start:end],
-                                          markdown) + value[end:]
+            value = value[:start] + carry(entry.built, entry.marked or entry.edited,
+                                          value[start:end], markdown) + value[end:]
         except Unplaceable as exc:
             refused[entry] = str(exc)
-    return value, refused
+    return emphasise(value), refused
 
 
 def split_list(text: str, comma: str, items: list) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .review_fields import Review
+from .review_looks import emphasis
 from .review_text import diff_text
 
 __all__ = ["as_json", "comment_data", "lines"]
@@ -29,6 +30,7 @@ def lines(review: Review) -> list[str]:
                        f"{' on ' + change['date'][:10] if change['date'] else ''}"
                        f" ({change['state']}): “{change['text'].strip()}”")
         out += [f"    changed without tracking: “{e.old}” → “{e.new}”" for e in p.untracked]
+        out += [f"    set apart, so it goes in as {words}" for words in emphasis(p.marked)]
         if p.status == "pending":
             out.append("    pending tracked changes, not taken in: accept them in Word, or "
                        "pass --accept-all or --accept-author NAME")

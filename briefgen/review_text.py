@@ -20,8 +20,9 @@ from difflib import SequenceMatcher
 
 from .review_units import Unplaceable, note_spans, unit_span
 
+# Unplaceable, note_spans and unit_span are review_units', given here too.
 __all__ = ["Edit", "Unplaceable", "carry", "diff_text", "escape_markdown", "likeness",
-           "note_spans", "unit_span", "word_diff"]  # the last two, Unplaceable: review_units
+           "note_spans", "unit_span", "word_diff", "word_spans"]
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
@@ -58,6 +59,19 @@ def _tokens(text: str) -> _Tokens:
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
     return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def word_spans(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """The changes from old to new, word by word, as difflib's opcodes over characters:
+    each tag with the stretch of old and of new it covers (a stretch of no words: empty)."""
+    a, b = _tokens(old), _tokens(new)
+
+    def chars(t: _Tokens, i: int, j: int) -> tuple[int, int]:
+        at = t.spans[i][0] if i < len(t.spans) else len(t.text)
+        return (at, t.spans[j - 1][1]) if j > i else (at, at)
+
+    return [(tag, *chars(a, i1, i2), *chars(b, j1, j2))
+            for tag, i1, i2, j1, j2 in _opcodes(a.keys, b.keys)]
 
 
 def word_diff(old: str, new: str) -> list[Edit]:

@@ -14,17 +14,19 @@ codes give nothing, a field's result does. Hyperlinks, smart tags, content contr
 custom XML and bidi wrappers are walked into; of mc:AlternateContent only the first
 mc:Choice is read (mc:Fallback when there is none); drawings and text boxes are left out.
 w:ins, w:del, w:moveTo and w:moveFrom set the change of what they hold; a paragraph mark's
-change is read from w:pPr/w:rPr. Formatting changes (w:rPrChange, w:pPrChange) are not
-changes of text and are ignored.
+change is read from w:pPr/w:rPr. Each piece of text keeps its run's own bold and italic
+(review_looks); formatting changes as such (w:rPrChange, w:pPrChange) are not read.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .review_segments import ACCEPT_ALL, REJECT_ALL, Change, Segment, accepted_text, merge
+
+# ACCEPT_ALL, REJECT_ALL, Change, Segment, accepted_text and merge are review_segments'.
 __all__ = ["ACCEPT_ALL", "MARK", "REJECT_ALL", "W", "Anchor", "BodyText", "Change", "Loose",
            "Segment", "accepted_text", "merge", "story_segments", "walk_body"]
 
@@ -39,31 +41,7 @@ TRANSPARENT = {W + tag for tag in ("body", "tbl", "tr", "tc", "sdt", "sdtContent
 CHANGES = {W + "ins": ("insert", False), W + "del": ("delete", False),
            W + "moveTo": ("insert", True), W + "moveFrom": ("delete", True)}
 CHARACTERS = {W + "tab": "\t", W + "cr": "\n", W + "noBreakHyphen": "\u2011"}
-
-
-@dataclass(frozen=True)
-class Change:
-    """One tracked change: an insertion or a deletion (moved: part of a tracked move)."""
-
-    kind: str  # "insert" | "delete"
-    author: str  # w:author ("" if missing)
-    date: str | None  # w:date as written
-    id: str  # w:id
-    moved: bool = False  # w:moveTo (kind insert) / w:moveFrom (kind delete)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A run of text with one change status, or a footnote reference (text "", note set).
-
-    within: the insertion a deletion lies in (one reviewer deleting what another inserted);
-    the text is there only if that insertion is accepted and the deletion is not.
-    """
-
-    text: str
-    change: Change | None = None  # None: text not under any tracked change
-    note: str | None = None  # a footnote reference: the footnote's w:id
-    within: Change | None = None
+OFF = {"0", "false", "off"}  # a toggle property's w:val turning it off
 
 
 @dataclass(frozen=True)
@@ -121,45 +99,6 @@ class _Range:
             self.held.append(brk)
 
 
-def ACCEPT_ALL(change: Change) -> bool:  # noqa: N802 - a policy: every tracked change in
-    return True
-
-
-def REJECT_ALL(change: Change) -> bool:  # noqa: N802 - a policy: none (the text before them)
-    return False
-
-
-def accepted_text(segments: Iterable[Segment], accept: Callable[[Change], bool]) -> str:
-    """Text with the accepted insertions kept and the rejected deletions kept.
-
-    An insertion counts iff accept(change); a deletion removes its text iff accept(change);
-    notes give ''.
-    """
-    return "".join(s.text for s in segments if _kept(s, accept))
-
-
-def _kept(segment: Segment, accept: Callable[[Change], bool]) -> bool:
-    """Whether a segment's text stays once accept has decided on every change."""
-    if segment.within is not None and not accept(segment.within):
-        return False
-    if segment.change is None:
-        return True
-    return accept(segment.change) == (segment.change.kind == "insert")
-
-
-def merge(segments: Iterable[Segment]) -> tuple[Segment, ...]:
-    """Join adjacent segments with the same change and no note."""
-    out: list[Segment] = []
-    for s in segments:
-        last = out[-1] if out else None
-        if (last is not None and last.note is None and s.note is None
-                and (last.change, last.within) == (s.change, s.within)):
-            out[-1] = Segment(last.text + s.text, s.change, within=s.within)
-        else:
-            out.append(s)
-    return tuple(out)
-
-
 def text_of(el: Any) -> str:
     """The text one leaf element of a run gives (the text rules in the module docstring)."""
     if el.tag in (W + "t", W + "delText"):
@@ -175,13 +114,20 @@ def _change(el: Any, kind: str, moved: bool) -> Change:
                   moved)
 
 
-def _segment(text: str, changes: list[Change], note: str | None = None) -> Segment:
+def _segment(text: str, changes: list[Change], note: str | None = None, look: str = "") \
+        -> Segment:
     """A segment under the given changes, outermost first."""
     change = changes[-1] if changes else None
     within = None
     if change is not None and change.kind == "delete":
         within = next((c for c in reversed(changes[:-1]) if c.kind == "insert"), None)
-    return Segment(text, change, note, within)
+    return Segment(text, change, note, within, look)
+
+
+def _look(run: Any) -> str:
+    """A run's own bold and italic (w:b, w:i; not those of its styles): "", "b", "i", "bi"."""
+    return "".join(key for key in "bi" if run.find(f"{W}rPr/{W}{key}") is not None and
+                   run.find(f"{W}rPr/{W}{key}").get(W + "val", "1") not in OFF)
 
 
 def _paragraph_break(p: Any) -> Segment:
@@ -214,6 +160,7 @@ class _Walker:
         self.comments: dict[str, list[Any]] = {}
         self.story = _Range(0, 0) if story else None
         self.breaks: dict[int, Segment] = {}
+        self.look = ""  # of the run being read
 
     def walk(self, el: Any) -> None:
         """Read the children of el."""
@@ -229,8 +176,10 @@ class _Walker:
                 self.changes.pop()
             elif tag in TRANSPARENT:
                 self.tables += tag == W + "tbl"
+                self.look, outer = _look(child) if tag == W + "r" else self.look, self.look
                 self.walk(child)
                 self.tables -= tag == W + "tbl"
+                self.look = outer
             elif tag == MC + "AlternateContent":
                 chosen = child.find(MC + "Choice")
                 chosen = child.find(MC + "Fallback") if chosen is None else chosen
@@ -281,7 +230,7 @@ class _Walker:
         elif not any(self.fields):
             text = text_of(el)
             if text:
-                self.emit(_segment(text, self.changes))
+                self.emit(_segment(text, self.changes, look=self.look))
 
     def here(self) -> int:
         """The paragraph a start found here belongs to: this one, or the next."""

@@ -261,7 +261,7 @@ def fields_round(path: Path) -> WordEdits:
     edits.replace(mark(path, "sections.history.timeline.1.title"), "U-2 incident",
                   "U-2 affair")
     edits.insert(mark(path, "sections.history.timeline.2.text"), "presidential visit",
-                 " to Moscow")
+                 " to Moscow", look="i")
     edits.retype(mark(path, "sections.strategic.quotes.0.role"), "Johns Hopkins University",
                  "Johns Hopkins University (SAIS)")
     actors = "Foreign ministries of Pakistan and Russia"
@@ -275,7 +275,7 @@ def fields_round(path: Path) -> WordEdits:
 
 FIELDS_EDITED = [
     ('title: "U-2 incident"', 'title: "U-2 affair"'),
-    ("A presidential visit helps", "A presidential visit to Moscow helps"),
+    ("A presidential visit helps", "A presidential visit *to Moscow* helps"),
     ('role: "Johns Hopkins University, 2018"', 'role: "Johns Hopkins University (SAIS), 2018"'),
     ('actors: ["Foreign ministries of Pakistan and Russia"]',
      'actors: ["Foreign ministries of Pakistan and Russia", "National Security Division"]'),
@@ -361,6 +361,40 @@ def test_words_moved_inside_a_paragraph_come_back_moved(project, capsys):
         "since 2016 and a standing",
         "built on yearly joint army exercises since 2016 and a shared fear of militancy in "
         "Afghanistan, a standing")])
+
+
+def test_words_put_in_italics_come_back_as_emphasis(project, capsys):
+    """New words in italic or bold go into Markdown as *…* and **…**; a look changed on
+    words that stayed, or new italics in a field of plain text, is reported."""
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    edits = WordEdits(path)
+    edits.insert(mark(path, "sections.history.body/1"), "There were", " often", look="i")
+    edits.insert(mark(path, "key_messages.1"), "the strongest", " and oldest", look="b")
+    edits.retype(mark(path, "sections.recommendations.lead"), "solid", "firm")
+    edits.restyle(mark(path, "sections.recommendations.lead"), "firm", "i")
+    edits.restyle(mark(path, "sections.history.lead"), "Pakistan", "b")
+    edits.insert(mark(path, "sections.history.title"), "From distance", " afar", look="i")
+    edits.save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1
+    assert "(sections.history.lead): “Pakistan” is in bold or italic now, or no longer; " \
+        "make it so in the YAML by hand" in out
+    assert "set apart, so it goes in as *often*" in out
+    assert "(sections.history.title): words were put in in bold or italic, which this " \
+        "field of plain text cannot hold; they go in plain" in out
+    assert DOC.read_text(encoding="utf-8") == expected(original, [
+        ("There were warmer spells.", "There were *often* warmer spells."),
+        ("the strongest link", "the strongest **and oldest** link"),
+        ("sees a solid foundation", "sees a *firm* foundation"),
+        ('title: "From distance to rapprochement"', 'title: "From distance afar to '
+         'rapprochement"')])
+    # Built again, the new words are in italics and bold in the Word file.
+    assert main(["build", str(DOC), "-f", "docx", "-a", "academic", "-q"]) == 0
+    capsys.readouterr()
+    code, out, _ = review(str(docx("academic")), capsys=capsys)
+    assert code == 0 and "nothing to change" in out, out
 
 
 def test_a_deleted_table_is_one_finding(project, capsys):

@@ -88,13 +88,33 @@ class WordEdits:
             deleted.addnext(inserted)
             self._tracked("ins", author, inserted)
 
-    def insert(self, mark: str, after: str, new: str, author: str = "Ada Editor") -> None:
-        """Insert new (with its spaces) after the words after, with tracking on."""
+    def insert(self, mark: str, after: str, new: str, author: str = "Ada Editor",
+               look: str = "") -> None:
+        """Insert new (with its spaces) after the words after, with tracking on; look:
+        "b", "i" or "bi" sets it in bold, italic or both."""
         run, _ = self._split(mark, after)
         added = copy.deepcopy(run)
         added.find(w("t")).text = new
         run.addnext(added)
+        self.restyle_run(added, look)
         self._tracked("ins", author, added)
+
+    def restyle(self, mark: str, words: str, look: str) -> None:
+        """Set words in bold ("b"), italic ("i"), both or neither (""), tracking off."""
+        self.restyle_run(self._split(mark, words)[0], look)
+
+    def restyle_run(self, run: etree._Element, look: str) -> None:
+        """Give run look as its own formatting, in Word's order (rPr first, b before i)."""
+        properties = run.find(w("rPr"))
+        if properties is None:
+            properties = etree.Element(w("rPr"))
+            run.insert(0, properties)
+        for key in "bi":
+            for old in properties.findall(w(key)):
+                properties.remove(old)
+        for key in reversed("bi"):
+            if key in look:
+                properties.insert(0, etree.Element(w(key)))
 
     def move(self, mark: str, words: str, before: str, to_mark: str | None = None,
              author: str = "Ada Editor") -> None:

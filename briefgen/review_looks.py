@@ -1,0 +1,87 @@
+"""Bold and italic in a Word file people edited, against the paragraph as built.
+
+The Word file sets emphasis as each run's own bold and italic (`*text*` is italic,
+`**text**` bold; review_segments.looks gives one letter per character). Words an editor
+put in with a look their neighbours do not have go into the field's Markdown as emphasis:
+the edited text carries private-use marks around them (EMPHASIS) through
+review_text.carry, and `emphasise` turns the marks into asterisks. Words that stayed but
+changed their look, and new emphasis in a field that is plain text, cannot be written
+back and are named (`restyled`), never dropped in silence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .review_text import word_spans
+
+__all__ = ["EMPHASIS", "emphasis", "emphasise", "marked", "restyled"]
+
+# Around new emphasis in the edited text: (opening, closing) and the Markdown they become.
+EMPHASIS = {"i": ("\ue0a1", "\ue0a2", "*"), "b": ("\ue0a3", "\ue0a4", "**")}
+HAS = {"i": "ix", "b": "bx"}  # the look letters that hold italic, bold
+
+
+def marked(built: str, edited: str, look: str) -> str:
+    """edited with EMPHASIS marks around each stretch of new words that is italic (bold)
+    where the text just outside it is not; built: the paragraph as built."""
+    inserts: list[tuple[int, str]] = []  # (where, mark), applied from the end
+    for tag, _, _, j1, j2 in word_spans(built, edited):
+        if tag in ("insert", "replace"):
+            for key, (opening, closing, _) in EMPHASIS.items():
+                for start, end in _stretches(edited, look, key, j1, j2):
+                    inserts += [(end, closing), (start, opening)]
+    for where, mark in sorted(inserts, key=lambda item: item[0], reverse=True):
+        edited = edited[:where] + mark + edited[where:]
+    return edited
+
+
+def emphasise(text: str) -> str:
+    """text with EMPHASIS marks made Markdown."""
+    for opening, closing, markup in EMPHASIS.values():
+        text = text.replace(opening, markup).replace(closing, markup)
+    return text
+
+
+def emphasis(text: str) -> list[str]:
+    """The stretches of text (marked) set apart, in Markdown: ["*often*", "**and so**"]."""
+    found = []
+    for opening, closing, markup in EMPHASIS.values():
+        found += [markup + re.split(re.escape(closing), part)[0] + markup
+                  for part in text.split(opening)[1:]]
+    return found
+
+
+def restyled(built: str, built_look: str, edited: str, look: str) -> list[str]:
+    """The words that stayed but are now set otherwise (made bold, no longer italic, …)."""
+    found = []
+    for tag, i1, _, j1, j2 in word_spans(built, edited):
+        if tag != "equal":
+            continue
+        changed = [j for j in range(j1, j2) if not edited[j].isspace()
+                   and look[j] != built_look[i1 + j - j1]]
+        if changed:
+            found.append(edited[changed[0]:changed[-1] + 1].strip())
+    return found
+
+
+def _stretches(text: str, look: str, key: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The stretches of text[start:end] set in key's look (spaces at their ends left out)
+    whose neighbours outside them are not."""
+    out, at = [], start
+    while at < end:
+        if look[at] not in HAS[key] or text[at].isspace():
+            at += 1
+            continue
+        stop = at
+        while stop < end and look[stop] in HAS[key]:
+            stop += 1
+        inner = stop
+        while text[inner - 1].isspace():
+            inner -= 1
+        before = at > 0 and look[at - 1] in HAS[key] and not text[at - 1].isspace()
+        after = stop < len(text) and look[stop] in HAS[key]
+        if not before and not after:
+            out.append((at, inner))
+        at = stop
+    return out
