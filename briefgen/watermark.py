@@ -4,14 +4,16 @@ An SVG `<text>` used as the page background comes out of WeasyPrint as real text
 letters appear in `pdftotext`, in copied text and in what a screen reader reads. The word's
 glyphs are drawn here as paths from the bundled Inter Bold instead (glyphs Inter lacks come
 from the bundled Noto Naskh Arabic Bold), at render time, so a translated label works too.
-Letters are set one after another by their advance widths: no kerning and no shaping.
+HarfBuzz (uharfbuzz) shapes each font's run of letters, as a browser would: kerned, and in
+Arabic script joined and set right to left.
 """
 
 from __future__ import annotations
 
 import base64
+import unicodedata
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
 
 from .paths import builtin_dir
@@ -25,21 +27,49 @@ COLOUR, OPACITY = "#b4462b", 0.12
 
 
 @cache
-def _font(name: str) -> TTFont:
-    """Return a bundled font, opened once."""
-    from fontTools.ttLib import TTFont  # only drafts need it: 0.1 s spared for the rest
+def _font(name: str) -> tuple[TTFont, Any]:
+    """Return a bundled font, opened once: for its outlines (fontTools) and for shaping
+    (HarfBuzz)."""
+    import uharfbuzz as hb
+    from fontTools.ttLib import TTFont  # only drafts need them: 0.1 s spared for the rest
 
-    return TTFont(builtin_dir() / "fonts" / name, lazy=True)
+    path = builtin_dir() / "fonts" / name
+    return TTFont(path, lazy=True), hb.Font(hb.Face(hb.Blob.from_file_path(str(path))))
 
 
-def _glyph(char: str) -> tuple[TTFont, str] | None:
-    """Return the first bundled font that has char, and its glyph name; None if none does."""
-    for name in FONTS:
-        font = _font(name)
-        glyph = font.getBestCmap().get(ord(char))
-        if glyph is not None:
-            return font, glyph
-    return None
+def _which(char: str) -> str | None:
+    """The first bundled font that has char; None if none does (it is left out)."""
+    return next((name for name in FONTS if ord(char) in _font(name)[0].getBestCmap()), None)
+
+
+def _shaped(word: str) -> list[tuple[Any, str, float, float]]:
+    """The word's glyphs in the order they are drawn, left to right, each with its font,
+    x and y in font units: shaped by HarfBuzz (Arabic letters joined, right to left), one
+    run of text per font, the runs in the word's own direction."""
+    import uharfbuzz as hb
+
+    runs: list[tuple[str, str]] = []  # (font, text)
+    for char in word:
+        name = _which(char)
+        if name and runs and runs[-1][0] == name:
+            runs[-1] = (name, runs[-1][1] + char)
+        elif name:
+            runs.append((name, char))
+    strong = [unicodedata.bidirectional(c) for c in word
+              if unicodedata.bidirectional(c) in ("L", "R", "AL")]
+    placed, x = [], 0.0
+    for name, text in reversed(runs) if strong[:1] in (["R"], ["AL"]) else runs:
+        outlines, font = _font(name)
+        buffer = hb.Buffer()
+        buffer.add_str(text)
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer, {})
+        scale = 1000 / outlines["head"].unitsPerEm  # placed in thousandths of the size
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions, strict=True):
+            placed.append((outlines, outlines.getGlyphName(info.codepoint),
+                           x + position.x_offset * scale, position.y_offset * scale))
+            x += position.x_advance * scale
+    return placed + [(None, "", x, 0.0)]  # where the word ends
 
 
 @lru_cache(maxsize=16)
@@ -48,21 +78,19 @@ def watermark_svg(word: str) -> str:
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
 
-    placed = [found for found in map(_glyph, word) if found is not None]
-    advances = [font["hmtx"][glyph][0] * SIZE / font["head"].unitsPerEm
-                for font, glyph in placed]
-    x = (WIDTH - sum(advances)) / 2
+    *glyphs, (_, _, width, _) = _shaped(word)
+    scale = SIZE / 1000
+    left = (WIDTH - width * scale) / 2
     paths = []
-    for (font, glyph), advance in zip(placed, advances, strict=True):
-        scale = SIZE / font["head"].unitsPerEm
+    for font, glyph, x, y in glyphs:
+        units = SIZE / font["head"].unitsPerEm
         # A pen that knows the glyph's own font: a composite glyph (Urdu's heh in Noto
         # Naskh) draws its components from there.
-        glyphs = font.getGlyphSet()
-        pen = SVGPathPen(glyphs, ntos=lambda v: f"{v:.1f}")
+        pen = SVGPathPen(font.getGlyphSet(), ntos=lambda v: f"{v:.1f}")
         # Font units go up from the baseline; SVG's y goes down: flip, then place on it.
-        glyphs[glyph].draw(TransformPen(pen, (scale, 0, 0, -scale, x, HEIGHT / 2)))
+        font.getGlyphSet()[glyph].draw(TransformPen(
+            pen, (units, 0, 0, -units, left + x * scale, HEIGHT / 2 - y * scale)))
         paths.append(pen.getCommands())
-        x += advance
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}"><path transform="rotate({ANGLE} {WIDTH / 2} '
             f'{HEIGHT / 2})" fill="{COLOUR}" fill-opacity="{OPACITY}" '

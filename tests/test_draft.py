@@ -60,3 +60,35 @@ def test_a_watermark_in_a_script_with_composite_glyphs_is_drawn():
     svg = watermark_svg(word)
     path = svg.split(' d="', 1)[1].split('"', 1)[0]
     assert path.count("M") >= len(word)  # an outline for every letter
+
+
+def test_a_right_to_left_watermark_is_joined_and_set_right_to_left():
+    """Urdu's "draft" (مسودہ) is drawn as a reader writes it: its first letter, meem, in the
+    form that joins the next (U+FEE3, initial) and rightmost; heh goal leftmost."""
+    import yaml
+    from fontTools.ttLib import TTFont
+
+    from briefgen.watermark import _shaped
+
+    word = yaml.safe_load((ROOT / "templates" / "labels" / "ur.yaml").read_text())["draft"]
+    assert word == "مسودہ"
+    *glyphs, _ = _shaped(word)
+    naskh = TTFont(ROOT / "templates" / "fonts" / "NotoNaskhArabic-Bold.ttf")
+    initial_meem = naskh.getBestCmap()[0xFEE3]
+    by_x = [name for _, name, _, _ in sorted(glyphs, key=lambda g: g[2])]
+    assert by_x[-1] == initial_meem, by_x
+    assert by_x[0] == naskh.getBestCmap()[ord("ہ")]
+    assert naskh.getBestCmap()[ord("م")] not in by_x  # no letter left in its isolated form
+
+
+def test_a_latin_watermark_is_kerned():
+    """Inter's kerning is applied ("AV", "VA", "TA" closer), as a browser would set them."""
+    from fontTools.ttLib import TTFont
+
+    from briefgen.watermark import _shaped
+
+    *_, (_, _, width, _) = _shaped("AVATAR")
+    inter = TTFont(ROOT / "templates" / "fonts" / "Inter-Bold.otf")
+    scale = 1000 / inter["head"].unitsPerEm
+    plain = sum(inter["hmtx"][inter.getBestCmap()[ord(c)]][0] * scale for c in "AVATAR")
+    assert width < plain - 100, (width, plain)
