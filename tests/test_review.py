@@ -302,6 +302,10 @@ def test_timelines_quotes_and_who_should_act_come_back(project, capsys):
     assert (comment["field"], comment["line"], comment["anchor"]) == \
         ("sections.history.timeline.3.text", line_of(original, "Soviet mediation produces"),
          "Soviet mediation")
+    # The same file again: every change, the lists' too, is found in the YAML already.
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 0 and out.count("already in the YAML") == 5, out
+    assert DOC.read_text(encoding="utf-8") == expected(original, FIELDS_EDITED)
 
     # Built again: the edited words are there, and the Word file reviews as unchanged
     # (two marks in one paragraph are not taken for two paragraphs joined).
@@ -745,3 +749,33 @@ def test_a_book_reviews_card_byline_and_glossary_come_back(tmp_path, monkeypatch
         ('SCO: "Shanghai Cooperation Organisation"', 'SCO: "Shanghai Co-operation Organisation"'),
     ])
     assert f"{source.relative_to(tmp_path)}:{line_of(original, 'SCO: ')}: glossary.SCO: " in out
+
+
+def test_edits_made_with_python_docx_come_back(project, capsys):
+    """An edit and a comment made with python-docx's own API (python-docx 1.2 writes
+    comments), not with WordprocessingML by hand."""
+    import docx as python_docx
+
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    document = python_docx.Document(str(path))
+    wanted = mark(path, "sections.history.body/1")
+    (paragraph,) = [p for p in document.paragraphs
+                    if p._p.xpath(f".//w:bookmarkStart[@w:name='{wanted}']")]
+    (run,) = [r for r in paragraph.runs if "warmer spells" in r.text]
+    run.text = run.text.replace("warmer spells", "thaws")
+    comment = document.add_comment(run, text="Name the years?", author="Ada Editor",
+                                   initials="AE")
+    comment.add_paragraph("Or cite Khan.")
+    document.save("edited.docx")
+
+    code, out, _ = review("edited.docx", "--apply", capsys=capsys)
+    assert code == 0, out
+    assert DOC.read_text(encoding="utf-8") == expected(
+        original, [("There were warmer spells.", "There were thaws.")])
+    assert "changed without tracking: “warmer spells” → “thaws”" in out
+    log = yaml.safe_load(Path("content/pakistan-russia/brief.review.yaml").read_text())
+    (logged,) = log[0]["comments"]
+    assert (logged["field"], logged["author"]) == \
+        ("sections.history.body, paragraph 2", "Ada Editor")
+    assert logged["text"] == "Name the years?\nOr cite Khan."
