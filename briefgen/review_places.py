@@ -78,8 +78,12 @@ def moved(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:
     now = sorted(built, key=lambda m: edited.paragraphs_of[m])
     order = {m: i for i, m in enumerate(built)}
     kept = set(_longest_rising([order[m] for m in now]))
+    names = list(record.marks)
+    before = {mark: names[names.index(mark) - 1] for mark in record.together}
+    out = {mark for mark in now if order[mark] not in kept}
     return [_at(record, mark, doc, "this paragraph was moved in the Word file; move it in "
-                "the YAML by hand") for mark in now if order[mark] not in kept]
+                "the YAML by hand") for mark in now  # a paragraph of several fields once
+            if mark in out and before.get(mark) not in out]
 
 
 def joined(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:

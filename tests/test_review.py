@@ -325,6 +325,8 @@ def test_in_a_paragraph_of_several_fields_what_briefgen_wrote_stays(project, cap
     edits = WordEdits(path)
     edits.retype(mark(path, "sections.history.timeline.4.title"), "1989", "1988")
     edits.delete_paragraph(mark(path, "sections.history.timeline.6.title"))
+    edits.move_after(mark(path, "sections.history.timeline.0.title"),
+                     mark(path, "sections.history.timeline.2.title"))
     edits.replace(mark(path, "sections.recommendations.items.0.actors"),
                   "Foreign ministries of Pakistan and Russia", "")
     edits.save(Path("edited.docx"))
@@ -335,6 +337,8 @@ def test_in_a_paragraph_of_several_fields_what_briefgen_wrote_stays(project, cap
     assert "cannot change “1989”: briefgen wrote these words" in out
     gone = re.findall(r"\(sections\.history\.timeline\.6\.\w+\): this paragraph is gone", out)
     assert gone == ["(sections.history.timeline.6.title): this paragraph is gone"]
+    moved = re.findall(r"\(sections\.history\.timeline\.\d\.\w+\): this paragraph was moved", out)
+    assert moved == ["(sections.history.timeline.0.title): this paragraph was moved"], out
     assert "all its names were deleted; remove the field in the YAML" in out
     assert DOC.read_text(encoding="utf-8") == original
 
