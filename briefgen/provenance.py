@@ -3,13 +3,13 @@
 Each paragraph the Word writer makes from a field carries a hidden bookmark, a mark
 (`_bg1`, `_bg2`, …; docx_blocks), and the file holds one custom XML part that says, for
 each mark, the field's path (`sections.history.body/2`: the body's third paragraph of
-text) and the text the paragraph and its notes had when it was built; for each field
-marked, its value in the YAML as it was then (a list of texts, as the one text it shows);
-and the document, edition, file name and a digest of the YAML the file was built from. A
-paragraph made of several fields (a timeline entry's title and text) has a mark for each,
-around its own runs. Word and LibreOffice keep both bookmarks and
-custom XML parts when people edit. The part holds the document's data, never the YAML's
-comments (which may hold notes not meant for readers of the Word file).
+text), the text the paragraph and its notes had when it was built, and its bold and
+italic; for each field marked, its value in the YAML as it was then (a list of texts, as
+the one text it shows); and the document, edition, file name and a digest of the YAML the
+file was built from. A paragraph made of several fields (a timeline entry's title and
+text) has a mark for each, around its own runs. Word and LibreOffice keep both bookmarks
+and custom XML parts when people edit. The part holds the document's data, never the
+YAML's comments (which may hold notes not meant for readers of the Word file).
 """
 
 from __future__ import annotations

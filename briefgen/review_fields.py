@@ -6,8 +6,9 @@ and the text as built, and the YAML values it was made from. Review reads the ed
 file (review_docx), and for every marked paragraph compares the text as built, as it
 reads with tracked changes rejected (what changed without tracking), and as it reads
 with the accepted ones in (what will be written). The difference goes into the field's
-Markdown where its words stand (review_text.carry), and a note's into its ^[…] note.
-What cannot be placed (a paragraph briefgen did not write, a deleted paragraph, an edit
+Markdown where its words stand (review_text.carry), a note's into its ^[…] note, a list's
+(who should act) into the text it shows, split again at its commas; new words in bold or
+italic go in with Markdown emphasis (review_looks). What cannot be placed (a paragraph briefgen did not write, a deleted paragraph, an edit
 to words briefgen wrote, a note made from a citation, an inline note's edit that cannot
 be found) is a finding with its place; a field the YAML changed since the build and the
 editor changed too is a conflict; neither is written. review_report prints the result,
@@ -72,7 +73,7 @@ class Review:
     paragraphs: list[Paragraph] = field(default_factory=list)
     comments: list[tuple[Comment, str | None, int | None]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    values: dict[tuple[str | int, ...], str] = field(default_factory=dict)
+    values: dict[tuple[str | int, ...], str | list[str]] = field(default_factory=dict)
 
 
 def policy(accept_all: bool, authors: Iterable[str]) -> Callable[[Change], bool]:

@@ -3,7 +3,7 @@
 The Word file sets emphasis as each run's own bold and italic (`*text*` is italic,
 `**text**` bold; review_segments.looks gives one letter per character). Words an editor
 put in with a look their neighbours do not have go into the field's Markdown as emphasis:
-the edited text carries private-use marks around them (EMPHASIS) through
+the edited text carries marks around them (EMPHASIS) through
 review_text.carry, and `emphasise` turns the marks into asterisks. Words that stayed but
 changed their look, and new emphasis in a field that is plain text, cannot be written
 back and are named (`restyled`), never dropped in silence.
@@ -11,14 +11,13 @@ back and are named (`restyled`), never dropped in silence.
 
 from __future__ import annotations
 
-import re
-
 from .review_text import word_spans
 
 __all__ = ["EMPHASIS", "emphasis", "emphasise", "marked", "restyled"]
 
 # Around new emphasis in the edited text: (opening, closing) and the Markdown they become.
-EMPHASIS = {"i": ("\ue0a1", "\ue0a2", "*"), "b": ("\ue0a3", "\ue0a4", "**")}
+# Non-characters: no Word file (XML) and no content file (loader.FORBIDDEN) holds them.
+EMPHASIS = {"i": ("\ufffe", "\ufffe", "*"), "b": ("\uffff", "\uffff", "**")}
 HAS = {"i": "ix", "b": "bx"}  # the look letters that hold italic, bold
 
 
@@ -46,9 +45,9 @@ def emphasise(text: str) -> str:
 def emphasis(text: str) -> list[str]:
     """The stretches of text (marked) set apart, in Markdown: ["*often*", "**and so**"]."""
     found = []
-    for opening, closing, markup in EMPHASIS.values():
-        found += [markup + re.split(re.escape(closing), part)[0] + markup
-                  for part in text.split(opening)[1:]]
+    for opening, _, markup in EMPHASIS.values():  # each closes as it opens
+        found += [markup + part.replace("\ufffe", "").replace("\uffff", "") + markup
+                  for part in text.split(opening)[1::2]]
     return found
 
 
