@@ -60,7 +60,7 @@ class Provenance:
     # and text): not joined by an editor.
     together: frozenset[str] = frozenset()
     # mark -> the look of each character of its text (review_segments.looks), where any
-    # is bold or italic
+    # is bold, italic or in a link
     looks: dict[str, str] = field(default_factory=dict)
 
 
@@ -208,4 +208,4 @@ def _runs(look: str) -> str:
 
 
 def _unruns(text: str) -> str:
-    return "".join(code * int(count) for code, count in re.findall(r"([-bix])(\d+)", text))
+    return "".join(code * int(count) for code, count in re.findall(r"([-bixLBIX])(\d+)", text))

@@ -8,10 +8,11 @@ reads with tracked changes rejected (what changed without tracking), and as it r
 with the accepted ones in (what will be written). The difference goes into the field's
 Markdown where its words stand (review_text.carry), a note's into its ^[…] note, a list's
 (who should act) into the text it shows, split again at its commas; new words in bold or
-italic go in with Markdown emphasis (review_looks). What cannot be placed (a paragraph briefgen did not write, a deleted paragraph, an edit
-to words briefgen wrote, a note made from a citation, an inline note's edit that cannot
-be found) is a finding with its place; a field the YAML changed since the build and the
-editor changed too is a conflict; neither is written. review_report prints the result,
+italic go in with Markdown emphasis (review_looks). What cannot be placed (a paragraph
+briefgen did not write, a deleted paragraph, an edit to words briefgen wrote, a note made
+from a citation, an inline note's edit that cannot be found, a look or a link changed) is
+a finding with its place; a field the YAML changed since the build and the editor
+changed too is a conflict; neither is written. review_report prints the result,
 review_write writes it.
 """
 
@@ -222,10 +223,8 @@ def _looks(review: Review, place: tuple, built: str, segments: tuple, accept,  #
     text, are findings."""
     final, look = accepted_text(segments, accept), looks(segments, accept)
     where = named(*place[1:3]), place[3]
-    for words in restyled(built, review.record.looks.get(place[0], "-" * len(built)),
-                          final, look):
-        review.findings.append(Finding(*where, f"“{words}” is in bold or italic now, or no "
-                                       "longer; make it so in the YAML by hand (*…*, **…**)"))
+    review.findings += [Finding(*where, message) for message in restyled(
+        built, review.record.looks.get(place[0], "-" * len(built)), final, look)]
     new = marked(built, final, look) if entry is not None else final
     if new != final and markdown:
         entry.marked = new

@@ -5,8 +5,9 @@ The Word file sets emphasis as each run's own bold and italic (`*text*` is itali
 put in with a look their neighbours do not have go into the field's Markdown as emphasis:
 the edited text carries marks around them (EMPHASIS) through
 review_text.carry, and `emphasise` turns the marks into asterisks. Words that stayed but
-changed their look, and new emphasis in a field that is plain text, cannot be written
-back and are named (`restyled`), never dropped in silence.
+changed their look (bold, italic, a link), links put on new words, and new emphasis in a
+field that is plain text cannot be written back and are named (`restyled`), never dropped
+in silence.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ __all__ = ["EMPHASIS", "emphasis", "emphasise", "marked", "restyled"]
 # Around new emphasis in the edited text: (opening, closing) and the Markdown they become.
 # Non-characters: no Word file (XML) and no content file (loader.FORBIDDEN) holds them.
 EMPHASIS = {"i": ("\ufffe", "\ufffe", "*"), "b": ("\uffff", "\uffff", "**")}
-HAS = {"i": "ix", "b": "bx"}  # the look letters that hold italic, bold
+HAS = {"i": "ixIX", "b": "bxBX"}  # the look letters that hold italic, bold
+PLAIN = str.maketrans("LBIX", "-bix")  # a look letter out of its link
+# What a changed look letter says of the words: each with the test of a change.
+LOOKED = {"now in bold or italic, or no longer (*…*, **…**)":
+          lambda a, b: a.translate(PLAIN) != b.translate(PLAIN),
+          "now in a link, or no longer ([words](address))":
+          lambda a, b: a.isupper() != b.isupper()}
 
 
 def marked(built: str, edited: str, look: str) -> str:
@@ -52,16 +59,40 @@ def emphasis(text: str) -> list[str]:
 
 
 def restyled(built: str, built_look: str, edited: str, look: str) -> list[str]:
-    """The words that stayed but are now set otherwise (made bold, no longer italic, …)."""
+    """What people did to the look of a paragraph that cannot come back: words that stayed
+    but are set otherwise (made bold, no longer italic, put in a link or taken out of
+    one), and new words in a link; each as a message."""
     found = []
     for tag, i1, _, j1, j2 in word_spans(built, edited):
         if tag != "equal":
+            found += [f"a link was put on “{edited[a:b].strip()}”: review cannot bring a "
+                      "link back; make it in the YAML by hand ([words](address))"
+                      for a, b in _runs_of(look, j1, j2, str.isupper)]
             continue
-        changed = [j for j in range(j1, j2) if not edited[j].isspace()
-                   and look[j] != built_look[i1 + j - j1]]
-        if changed:
-            found.append(edited[changed[0]:changed[-1] + 1].strip())
+        for what, differ in LOOKED.items():
+            changed = [j for j in range(j1, j2) if not edited[j].isspace()
+                       and differ(look[j], built_look[i1 + j - j1])]
+            groups: list[list[int]] = []  # the changed letters, in stretches of words
+            for j in changed:
+                if groups and not edited[groups[-1][-1] + 1:j].strip():
+                    groups[-1].append(j)
+                else:
+                    groups.append([j])
+            found += [f"“{edited[g[0]:g[-1] + 1]}”: {what}; make it so in the YAML by hand"
+                      for g in groups]
     return found
+
+
+def _runs_of(look: str, start: int, end: int, test) -> list[tuple[int, int]]:  # noqa: ANN001
+    """The stretches of look[start:end] whose letters pass test."""
+    out: list[tuple[int, int]] = []
+    for at in range(start, end):
+        if test(look[at]):
+            if out and out[-1][1] == at:
+                out[-1] = (out[-1][0], at + 1)
+            else:
+                out.append((at, at + 1))
+    return out
 
 
 def _stretches(text: str, look: str, key: str, start: int, end: int) -> list[tuple[int, int]]:

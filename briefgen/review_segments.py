@@ -38,7 +38,7 @@ class Segment:
     change: Change | None = None  # None: text not under any tracked change
     note: str | None = None  # a footnote reference: the footnote's w:id
     within: Change | None = None
-    look: str = ""  # the run's own bold and italic: "", "b", "i" or "bi"
+    look: str = ""  # the run's own bold and italic ("", "b", "i", "bi"), "l" if in a link
 
 
 def ACCEPT_ALL(change: Change) -> bool:  # noqa: N802 - a policy: every tracked change in
@@ -82,6 +82,10 @@ def merge(segments: Iterable[Segment]) -> tuple[Segment, ...]:
 
 def looks(segments: Iterable[Segment], accept: Callable[[Change], bool]) -> str:
     """One letter for each character of accepted_text(segments, accept): its run's own
-    look, "-" plain, "b" bold, "i" italic, "x" both."""
-    code = {"": "-", "b": "b", "i": "i", "bi": "x"}
-    return "".join(code[s.look] * len(s.text) for s in segments if _kept(s, accept))
+    look, "-" plain, "b" bold, "i" italic, "x" both; in a link "L", "B", "I", "X"."""
+    return "".join(_code(s.look) * len(s.text) for s in segments if _kept(s, accept))
+
+
+def _code(look: str) -> str:
+    code = {"": "-", "b": "b", "i": "i", "bi": "x"}[look.replace("l", "")]
+    return ("L" if code == "-" else code.upper()) if "l" in look else code

@@ -14,8 +14,9 @@ codes give nothing, a field's result does. Hyperlinks, smart tags, content contr
 custom XML and bidi wrappers are walked into; of mc:AlternateContent only the first
 mc:Choice is read (mc:Fallback when there is none); drawings and text boxes are left out.
 w:ins, w:del, w:moveTo and w:moveFrom set the change of what they hold; a paragraph mark's
-change is read from w:pPr/w:rPr. Each piece of text keeps its run's own bold and italic
-(review_looks); formatting changes as such (w:rPrChange, w:pPrChange) are not read.
+change is read from w:pPr/w:rPr. Each piece of text keeps its run's own bold and italic,
+and whether it is in a link (review_looks); formatting changes as such (w:rPrChange,
+w:pPrChange) are not read.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class _Walker:
         self.comments: dict[str, list[Any]] = {}
         self.story = _Range(0, 0) if story else None
         self.breaks: dict[int, Segment] = {}
-        self.look = ""  # of the run being read
+        self.look = ""  # of the run being read: its bold and italic, "l" in a link
 
     def walk(self, el: Any) -> None:
         """Read the children of el."""
@@ -176,7 +177,11 @@ class _Walker:
                 self.changes.pop()
             elif tag in TRANSPARENT:
                 self.tables += tag == W + "tbl"
-                self.look, outer = _look(child) if tag == W + "r" else self.look, self.look
+                outer = self.look
+                if tag == W + "r":
+                    self.look = _look(child) + ("l" if "l" in outer else "")
+                elif tag == W + "hyperlink":
+                    self.look = outer + "l"
                 self.walk(child)
                 self.tables -= tag == W + "tbl"
                 self.look = outer

@@ -387,8 +387,8 @@ def test_words_put_in_italics_come_back_as_emphasis(project, capsys):
 
     code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
     assert code == 1
-    assert "(sections.history.lead): “Pakistan” is in bold or italic now, or no longer; " \
-        "make it so in the YAML by hand" in out
+    assert "(sections.history.lead): “Pakistan”: now in bold or italic, or no longer " \
+        "(*…*, **…**); make it so in the YAML by hand" in out
     assert "set apart, so it goes in as *often*" in out
     assert "(sections.history.title): words were put in in bold or italic, which this " \
         "field of plain text cannot hold; they go in plain" in out
@@ -403,6 +403,31 @@ def test_words_put_in_italics_come_back_as_emphasis(project, capsys):
     capsys.readouterr()
     code, out, _ = review(str(docx("academic")), capsys=capsys)
     assert code == 0 and "nothing to change" in out, out
+
+
+def test_links_put_on_or_taken_off_are_reported(project, capsys):
+    """A link is an address review cannot know: put on words, new or old, or taken off,
+    it is reported, and the words' own edits still come back."""
+    original = DOC.read_text(encoding="utf-8")
+    path = docx("academic")
+    lead = mark(path, "sections.history.lead")
+    edits = WordEdits(path)
+    edits.link(lead, "hesitant first phase")
+    edits.unlink(lead, "Table")
+    edits.insert(mark(path, "sections.history.body/1"), "There were", " documented")
+    edits.link(mark(path, "sections.history.body/1"), " documented")
+    edits.save(Path("edited.docx"))
+
+    code, out, _ = review("edited.docx", "--apply", "--accept-all", capsys=capsys)
+    assert code == 1
+    assert "(sections.history.lead): “hesitant first phase”: now in a link, or no longer " \
+        "([words](address)); make it so in the YAML by hand" in out
+    assert re.search(r"\(sections\.history\.lead\): “Table.1”: now in a link, or no longer",
+                     out), out
+    assert "(sections.history.body, paragraph 2): a link was put on “documented”: review " \
+        "cannot bring a link back; make it in the YAML by hand ([words](address))" in out
+    assert DOC.read_text(encoding="utf-8") == expected(
+        original, [("There were warmer spells.", "There were documented warmer spells.")])
 
 
 def test_a_deleted_table_is_one_finding(project, capsys):

@@ -99,6 +99,24 @@ class WordEdits:
         self.restyle_run(added, look)
         self._tracked("ins", author, added)
 
+    def link(self, mark: str, words: str, anchor: str = "b_sources") -> None:
+        """Put words in a link (to a bookmark), as Insert > Link does, tracking off."""
+        run, _ = self._split(mark, words)
+        link = etree.Element(w("hyperlink"))
+        link.set(w("anchor"), anchor)
+        run.addprevious(link)
+        link.append(run)
+
+    def unlink(self, mark: str, words: str) -> None:
+        """Take the link off words (Remove Link): the runs stay, the w:hyperlink goes."""
+        for link in self.paragraph(mark).iter(w("hyperlink")):
+            if words in "".join(t.text or "" for t in link.iter(w("t"))):
+                for child in list(link):
+                    link.addprevious(child)
+                link.getparent().remove(link)
+                return
+        raise KeyError(f"no link on {words!r} in {mark}")
+
     def restyle(self, mark: str, words: str, look: str) -> None:
         """Set words in bold ("b"), italic ("i"), both or neither (""), tracking off."""
         self.restyle_run(self._split(mark, words)[0], look)
