@@ -1,13 +1,13 @@
-"""Bold and italic in a Word file people edited, against the paragraph as built.
+"""Bold, italic and links in a Word file people edited, against the paragraph as built.
 
 The Word file sets emphasis as each run's own bold and italic (`*text*` is italic,
-`**text**` bold; review_segments.looks gives one letter per character). Words an editor
-put in with a look their neighbours do not have go into the field's Markdown as emphasis:
-the edited text carries marks around them (EMPHASIS) through
-review_text.carry, and `emphasise` turns the marks into asterisks. Words that stayed but
-changed their look (bold, italic, a link), links put on new words, and new emphasis in a
-field that is plain text cannot be written back and are named (`restyled`), never dropped
-in silence.
+`**text**` bold; review_segments.looks gives one letter per character, a capital in a
+link). Words an editor put in with a look their neighbours do not have go into the
+field's Markdown as emphasis: the edited text carries marks around them (EMPHASIS)
+through review_text.carry, and `emphasise` turns the marks into asterisks. Words that
+stayed but changed their look (bold, italic, a link), links put on new words, and new
+emphasis in a field that is plain text cannot be written back and are named (`restyled`,
+review_fields._looks), never dropped in silence.
 """
 
 from __future__ import annotations
