@@ -16,9 +16,9 @@ from .review_text import word_spans
 
 __all__ = ["EMPHASIS", "emphasis", "emphasise", "marked", "restyled"]
 
-# Around new emphasis in the edited text: (opening, closing) and the Markdown they become.
+# Around new emphasis in the edited text, on both sides: a mark and the Markdown it becomes.
 # Non-characters: no Word file (XML) and no content file (loader.FORBIDDEN) holds them.
-EMPHASIS = {"i": ("\ufffe", "\ufffe", "*"), "b": ("\uffff", "\uffff", "**")}
+EMPHASIS = {"i": ("\ufffe", "*"), "b": ("\uffff", "**")}
 HAS = {"i": "ixIX", "b": "bxBX"}  # the look letters that hold italic, bold
 PLAIN = str.maketrans("LBIX", "-bix")  # a look letter out of its link
 # What a changed look letter says of the words: each with the test of a change.
@@ -34,9 +34,9 @@ def marked(built: str, edited: str, look: str) -> str:
     inserts: list[tuple[int, str]] = []  # (where, mark), applied from the end
     for tag, _, _, j1, j2 in word_spans(built, edited):
         if tag in ("insert", "replace"):
-            for key, (opening, closing, _) in EMPHASIS.items():
+            for key, (mark, _) in EMPHASIS.items():
                 for start, end in _stretches(edited, look, key, j1, j2):
-                    inserts += [(end, closing), (start, opening)]
+                    inserts += [(end, mark), (start, mark)]
     for where, mark in sorted(inserts, key=lambda item: item[0], reverse=True):
         edited = edited[:where] + mark + edited[where:]
     return edited
@@ -44,17 +44,17 @@ def marked(built: str, edited: str, look: str) -> str:
 
 def emphasise(text: str) -> str:
     """text with EMPHASIS marks made Markdown."""
-    for opening, closing, markup in EMPHASIS.values():
-        text = text.replace(opening, markup).replace(closing, markup)
+    for mark, markup in EMPHASIS.values():
+        text = text.replace(mark, markup)
     return text
 
 
 def emphasis(text: str) -> list[str]:
     """The stretches of text (marked) set apart, in Markdown: ["*often*", "**and so**"]."""
     found = []
-    for opening, _, markup in EMPHASIS.values():  # each closes as it opens
+    for mark, markup in EMPHASIS.values():  # each stretch opens and closes with its mark
         found += [markup + part.replace("\ufffe", "").replace("\uffff", "") + markup
-                  for part in text.split(opening)[1::2]]
+                  for part in text.split(mark)[1::2]]
     return found
 
 
@@ -65,34 +65,28 @@ def restyled(built: str, built_look: str, edited: str, look: str) -> list[str]:
     found = []
     for tag, i1, _, j1, j2 in word_spans(built, edited):
         if tag != "equal":
-            found += [f"a link was put on “{edited[a:b].strip()}”: review cannot bring a "
-                      "link back; make it in the YAML by hand ([words](address))"
-                      for a, b in _runs_of(look, j1, j2, str.isupper)]
+            found += [f"a link was put on “{words}”: review cannot bring a link back; make "
+                      "it in the YAML by hand ([words](address))"
+                      for words in _words(edited, [j for j in range(j1, j2)
+                                                   if look[j].isupper()])]
             continue
         for what, differ in LOOKED.items():
-            changed = [j for j in range(j1, j2) if not edited[j].isspace()
-                       and differ(look[j], built_look[i1 + j - j1])]
-            groups: list[list[int]] = []  # the changed letters, in stretches of words
-            for j in changed:
-                if groups and not edited[groups[-1][-1] + 1:j].strip():
-                    groups[-1].append(j)
-                else:
-                    groups.append([j])
-            found += [f"“{edited[g[0]:g[-1] + 1]}”: {what}; make it so in the YAML by hand"
-                      for g in groups]
+            found += [f"“{words}”: {what}; make it so in the YAML by hand"
+                      for words in _words(edited, [j for j in range(j1, j2)
+                                                   if differ(look[j], built_look[i1 + j - j1])])]
     return found
 
 
-def _runs_of(look: str, start: int, end: int, test) -> list[tuple[int, int]]:  # noqa: ANN001
-    """The stretches of look[start:end] whose letters pass test."""
-    out: list[tuple[int, int]] = []
-    for at in range(start, end):
-        if test(look[at]):
-            if out and out[-1][1] == at:
-                out[-1] = (out[-1][0], at + 1)
-            else:
-                out.append((at, at + 1))
-    return out
+def _words(text: str, letters: list[int]) -> list[str]:
+    """The stretches of text the letters at these places make, spaces between them kept
+    and spaces at their ends left out."""
+    groups: list[list[int]] = []
+    for j in (j for j in letters if not text[j].isspace()):
+        if groups and not text[groups[-1][-1] + 1:j].strip():
+            groups[-1].append(j)
+        else:
+            groups.append([j])
+    return [text[g[0]:g[-1] + 1] for g in groups]
 
 
 def _stretches(text: str, look: str, key: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .provenance import parse_src, value_at
@@ -78,12 +79,11 @@ def moved(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:
     now = sorted(built, key=lambda m: edited.paragraphs_of[m])
     order = {m: i for i, m in enumerate(built)}
     kept = set(_longest_rising([order[m] for m in now]))
-    names = list(record.marks)
-    before = {mark: names[names.index(mark) - 1] for mark in record.together}
+    before = dict(pairwise(reversed(record.marks)))  # each mark -> the mark before it
     out = {mark for mark in now if order[mark] not in kept}
     return [_at(record, mark, doc, "this paragraph was moved in the Word file; move it in "
                 "the YAML by hand") for mark in now  # a paragraph of several fields once
-            if mark in out and before.get(mark) not in out]
+            if mark in out and not (mark in record.together and before.get(mark) in out)]
 
 
 def joined(record: Provenance, edited: EditedDocx, doc: Any) -> list[Finding]:

@@ -42,10 +42,11 @@ def _which(char: str) -> str | None:
     return next((name for name in FONTS if ord(char) in _font(name)[0].getBestCmap()), None)
 
 
-def _shaped(word: str) -> list[tuple[Any, str, float, float]]:
+def _shaped(word: str) -> tuple[list[tuple[TTFont, str, float, float]], float]:
     """The word's glyphs in the order they are drawn, left to right, each with its font,
-    x and y in font units: shaped by HarfBuzz (Arabic letters joined, right to left), one
-    run of text per font, the runs in the word's own direction."""
+    x and y in thousandths of the size, and the word's width: shaped by HarfBuzz (Arabic
+    letters joined, right to left), one run of text per font, the runs in the word's own
+    direction."""
     import uharfbuzz as hb
 
     runs: list[tuple[str, str]] = []  # (font, text)
@@ -55,10 +56,10 @@ def _shaped(word: str) -> list[tuple[Any, str, float, float]]:
             runs[-1] = (name, runs[-1][1] + char)
         elif name:
             runs.append((name, char))
-    strong = [unicodedata.bidirectional(c) for c in word
-              if unicodedata.bidirectional(c) in ("L", "R", "AL")]
+    first = next((d for d in map(unicodedata.bidirectional, word) if d in ("L", "R", "AL")),
+                 "L")  # the first strong letter's direction is the word's
     placed, x = [], 0.0
-    for name, text in reversed(runs) if strong[:1] in (["R"], ["AL"]) else runs:
+    for name, text in reversed(runs) if first != "L" else runs:
         outlines, font = _font(name)
         buffer = hb.Buffer()
         buffer.add_str(text)
@@ -69,7 +70,7 @@ def _shaped(word: str) -> list[tuple[Any, str, float, float]]:
             placed.append((outlines, outlines.getGlyphName(info.codepoint),
                            x + position.x_offset * scale, position.y_offset * scale))
             x += position.x_advance * scale
-    return placed + [(None, "", x, 0.0)]  # where the word ends
+    return placed, x
 
 
 @lru_cache(maxsize=16)
@@ -78,7 +79,7 @@ def watermark_svg(word: str) -> str:
     from fontTools.pens.svgPathPen import SVGPathPen
     from fontTools.pens.transformPen import TransformPen
 
-    *glyphs, (_, _, width, _) = _shaped(word)
+    glyphs, width = _shaped(word)
     scale = SIZE / 1000
     left = (WIDTH - width * scale) / 2
     paths = []
@@ -86,9 +87,10 @@ def watermark_svg(word: str) -> str:
         units = SIZE / font["head"].unitsPerEm
         # A pen that knows the glyph's own font: a composite glyph (Urdu's heh in Noto
         # Naskh) draws its components from there.
-        pen = SVGPathPen(font.getGlyphSet(), ntos=lambda v: f"{v:.1f}")
+        outlines = font.getGlyphSet()
+        pen = SVGPathPen(outlines, ntos=lambda v: f"{v:.1f}")
         # Font units go up from the baseline; SVG's y goes down: flip, then place on it.
-        font.getGlyphSet()[glyph].draw(TransformPen(
+        outlines[glyph].draw(TransformPen(
             pen, (units, 0, 0, -units, left + x * scale, HEIGHT / 2 - y * scale)))
         paths.append(pen.getCommands())
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
